@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type Backend, backends } from '@berth/testkit';
+import { z } from 'zod';
+import { parseConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { type Database, DatabaseUnavailableError } from './database.ts';
+import { openDatabase } from './index.ts';
+import { migrate } from './migrations.ts';
+import { databaseTarget, databaseVariables } from './settings.ts';
+
+const logger = createLogger('test', 'silent');
+const open = (backend: Backend) =>
+  openDatabase(databaseTarget(parseConfig(z.object(databaseVariables), backend.env), 'kit-test'), logger);
+
+const migrations = [
+  { version: 1, name: 'create', sql: 'CREATE TABLE items (id integer PRIMARY KEY, label text NOT NULL);' },
+  { version: 2, name: 'seed', sql: "INSERT INTO items VALUES (1, 'one'); INSERT INTO items VALUES (2, 'two');" },
+];
+
+for (const { name, start } of backends) {
+  describe(`database on ${name}`, () => {
+    let backend: Backend;
+    let db: Database;
+    before(async () => {
+      backend = await start();
+      db = await open(backend);
+    });
+    after(async () => {
+      await db.close();
+      await backend.cleanup();
+    });
+
+    test('migrations apply once, in order, and are recorded', async () => {
+      assert.deepEqual(await migrate(db, 'kit-test', migrations), [1, 2]);
+      assert.deepEqual(await migrate(db, 'kit-test', migrations), []);
+      const rows = await db.query<{ label: string }>('SELECT label FROM items ORDER BY id');
+      assert.deepEqual(
+        rows.map((r) => r.label),
+        ['one', 'two'],
+      );
+    });
+
+    test('a failing migration rolls back whole, leaving nothing half-applied', async () => {
+      const broken = [...migrations, { version: 3, name: 'broken', sql: 'CREATE TABLE t3 (x int); SELECT nope;' }];
+      await assert.rejects(migrate(db, 'kit-test', broken));
+      const tables = await db.query("SELECT 1 FROM information_schema.tables WHERE table_name = 't3'");
+      assert.equal(tables.length, 0);
+      const versions = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      assert.deepEqual(
+        versions.map((v) => v.version),
+        [1, 2],
+      );
+    });
+
+    test('a transaction commits on success and rolls back on error', async () => {
+      await db.transaction((tx) => tx.query("INSERT INTO items VALUES (10, 'ten')"));
+      await assert.rejects(
+        db.transaction(async (tx) => {
+          await tx.query("INSERT INTO items VALUES (11, 'eleven')");
+          throw new Error('abort');
+        }),
+      );
+      const ids = await db.query<{ id: number }>('SELECT id FROM items WHERE id >= 10');
+      assert.deepEqual(
+        ids.map((r) => r.id),
+        [10],
+      );
+    });
+
+    test('text round-trips exactly: quotes, SQL, emoji, right-to-left', async () => {
+      const samples = ["Robert'); DROP TABLE items;--", '👩🏽‍💻 émoji', 'שלום עולם', 'مرحبا'];
+      for (const [index, label] of samples.entries()) {
+        await db.query('INSERT INTO items VALUES ($1, $2)', [100 + index, label]);
+      }
+      const rows = await db.query<{ label: string }>('SELECT label FROM items WHERE id >= 100 ORDER BY id');
+      assert.deepEqual(
+        rows.map((r) => r.label),
+        samples,
+      );
+    });
+  });
+}
+
+describe('two replicas migrating one PostgreSQL server at the same moment', () => {
+  let backend: Backend;
+  before(async () => {
+    backend = await backends[1].start();
+  });
+  after(() => backend.cleanup());
+
+  test('both succeed and each migration is applied exactly once', async () => {
+    const [a, b] = await Promise.all([open(backend), open(backend)]);
+    try {
+      const results = await Promise.all([migrate(a, 'race', migrations), migrate(b, 'race', migrations)]);
+      assert.deepEqual(results.flat().sort(), [1, 2]);
+      const count = await a.query<{ n: number }>('SELECT count(*)::int AS n FROM items');
+      assert.equal(count[0]?.n, 2);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  test('an unreachable server is reported as unavailable, not as a query error', async () => {
+    const db = await open(backend);
+    await backend.server?.stop();
+    try {
+      await assert.rejects(db.query('SELECT 1'), DatabaseUnavailableError);
+      await assert.rejects(db.ping(1000), DatabaseUnavailableError);
+    } finally {
+      await backend.server?.start();
+    }
+    await db.ping(5000);
+    await db.close();
+  });
+});

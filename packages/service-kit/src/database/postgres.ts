@@ -1,0 +1,57 @@
+import pg from 'pg';
+import type { Logger } from '../logger.ts';
+import { type Database, guarded, type Queryable, withTimeout } from './database.ts';
+
+export interface PostgresOptions {
+  connectionString: string;
+  maxConnections: number;
+  connectTimeoutMs: number;
+  logger: Logger;
+}
+
+/** A PostgreSQL server reached through a pg connection pool. */
+export function openPostgres(options: PostgresOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.maxConnections,
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    idleTimeoutMillis: 30_000,
+    application_name: 'berth',
+  });
+  // An idle client whose server goes away emits 'error' on the pool; without a
+  // listener Node would crash the process. The pool drops that client and
+  // readiness reports the outage, so logging is all that is needed here.
+  pool.on('error', (error) => options.logger.warn({ err: error }, 'idle database connection lost'));
+
+  const run = (client: pg.Pool | pg.PoolClient): Queryable => ({
+    query: (sql, params) => guarded(async () => (await client.query(sql, params as unknown[])).rows),
+    exec: (sql) => guarded(async () => void (await client.query(sql))),
+  });
+  const queries = run(pool);
+
+  return {
+    kind: 'postgres',
+    ...queries,
+    async transaction(work) {
+      const client = await guarded(() => pool.connect());
+      let broken: Error | undefined;
+      try {
+        await guarded(() => client.query('BEGIN'));
+        const result = await work(run(client));
+        await guarded(() => client.query('COMMIT'));
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+        throw error;
+      } finally {
+        // A client whose rollback failed is in an unknown state: destroy it.
+        client.release(broken);
+      }
+    },
+    ping: (timeoutMs) => withTimeout(queries.query('SELECT 1'), timeoutMs),
+    stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import { z } from 'zod';
+import { parseConfig } from '../config.ts';
+import { checkDatabaseVariables, databaseTarget, databaseVariables, describeTarget } from './settings.ts';
+
+const schema = z.object(databaseVariables).superRefine(checkDatabaseVariables);
+const targetFor = (vars: Record<string, string>) => databaseTarget(parseConfig(schema, vars), 'names-api');
+
+test('DATABASE_URL wins over DB_URL and DB_HOST', () => {
+  const target = targetFor({ DATABASE_URL: 'postgres://a@one/db', DB_URL: 'postgres://b@two/db', DB_HOST: 'three' });
+  assert.equal(target.kind === 'postgres' && target.connectionString, 'postgres://a@one/db');
+});
+
+test('DB_URL is read when DATABASE_URL is absent (seed 000 backend)', () => {
+  const target = targetFor({ DB_URL: 'postgresql://b@two/db' });
+  assert.equal(target.kind === 'postgres' && target.connectionString, 'postgresql://b@two/db');
+});
+
+test("seed 000's ConfigMap + Secret pieces build a URL with credentials escaped", () => {
+  const target = targetFor({
+    DB_HOST: 'db-service',
+    DB_NAME: 'namesdb',
+    POSTGRES_USER: 'names_user',
+    POSTGRES_PASSWORD: 'p@ss/w:rd',
+  });
+  assert.equal(target.kind, 'postgres');
+  assert.equal(
+    target.kind === 'postgres' && target.connectionString,
+    'postgresql://names_user:p%40ss%2Fw%3Ard@db-service:5432/namesdb',
+  );
+  assert.equal(describeTarget(target), 'PostgreSQL at db-service:5432/namesdb');
+});
+
+test('with nothing set, each service gets its own embedded database under DATA_DIR', () => {
+  assert.deepEqual(targetFor({ DATA_DIR: '/var/lib/berth' }), {
+    kind: 'embedded',
+    dataDir: '/var/lib/berth/names-api',
+  });
+  assert.deepEqual(targetFor({}), { kind: 'embedded', dataDir: resolve('.data', 'names-api') });
+});

@@ -1,0 +1,74 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { DatabaseUnavailableError } from './database/index.ts';
+
+/** An error whose message is safe and useful to show the client. */
+export class HttpError extends Error {
+  readonly statusCode: number;
+
+  constructor(statusCode: number, message: string) {
+    super(message);
+    this.name = 'HttpError';
+    this.statusCode = statusCode;
+  }
+}
+
+/** Validates input against a zod schema; a failure is a 400 naming each bad field. */
+export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const messages = result.error.issues.map((issue) =>
+    issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
+  );
+  throw new HttpError(400, messages.join('; '));
+}
+
+// Fastify's own request errors, reworded for the person reading the response.
+function clientMessage(error: FastifyError, bodyLimit: number): string | undefined {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return `Request body is too large: the limit is ${bodyLimit} bytes`;
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'Unsupported Content-Type: send the body as application/json';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'Request body is empty: send a JSON object';
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'Request body is not valid JSON';
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Every error leaves as `{"error": "<message>"}`. Client mistakes keep their
+ * 4xx status with a message that says what to change; an unreachable database
+ * is 503 (retry later); only a defect in our code is a 500, logged in full and
+ * shown to the client without internals.
+ */
+export function errorHandling(app: FastifyInstance, bodyLimit: number): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof DatabaseUnavailableError) {
+      request.log.warn({ err: error.cause }, 'database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ error: 'The database is unavailable; try again shortly' });
+    }
+    if (error.validation) {
+      return reply.code(400).send({ error: error.message });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, 'request failed');
+      return reply.code(500).send({ error: 'Internal server error' });
+    }
+    if (error instanceof SyntaxError) {
+      return reply.code(400).send({ error: 'Request body is not valid JSON' });
+    }
+    return reply.code(status).send({ error: clientMessage(error, bodyLimit) ?? error.message });
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: `No route for ${request.method} ${request.url.split('?')[0]}` }),
+  );
+}

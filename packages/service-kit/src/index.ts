@@ -1,0 +1,17 @@
+export type { FastifyInstance } from 'fastify';
+export { z } from 'zod';
+export { ConfigError, env, loadConfig, parseConfig } from './config.ts';
+export * from './database/index.ts';
+export { HttpError, parseInput } from './errors.ts';
+export { type Check, Health, type Readiness } from './health.ts';
+export { createLogger, type Logger, type LogLevel } from './logger.ts';
+export type { Metrics } from './metrics.ts';
+export {
+  createService,
+  runService,
+  type Service,
+  type ServiceConfig,
+  type ServiceOptions,
+  serviceConfigSchema,
+  serviceVariables,
+} from './service.ts';

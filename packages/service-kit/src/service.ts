@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { z } from 'zod';
+import { env } from './config.ts';
+import {
+  checkDatabaseVariables,
+  type Database,
+  databaseTarget,
+  databaseVariables,
+  describeTarget,
+  migrate,
+  openDatabase,
+  readMigrations,
+} from './database/index.ts';
+import { errorHandling } from './errors.ts';
+import { Health, healthRoutes } from './health.ts';
+import { createLogger, LOG_LEVELS, type Logger } from './logger.ts';
+import { createMetrics, type Metrics, metricsPlugin } from './metrics.ts';
+
+/** Variables every service reads, in addition to its own. */
+export function serviceVariables(defaultPort: number) {
+  return {
+    PORT: env.port(defaultPort),
+    HOST: env.string('0.0.0.0'),
+    // Accepts seed 000's "INFO" as well as pino's "info".
+    LOG_LEVEL: z
+      .string()
+      .default('info')
+      .transform((level) => level.toLowerCase().replace(/^warning$/, 'warn'))
+      .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
+    BODY_LIMIT_BYTES: env.integer({ default: 64 * 1024, min: 1024, max: 16 * 1024 * 1024 }),
+    // Time between readiness turning 503 and the listener closing, so that
+    // Kubernetes removes the pod from Service endpoints before we stop accepting.
+    SHUTDOWN_DRAIN_MS: env.integer({ default: 5000, min: 0, max: 120_000 }),
+    // Hard bound on the rest of shutdown; keep drain + timeout below terminationGracePeriodSeconds.
+    SHUTDOWN_TIMEOUT_MS: env.integer({ default: 15_000, min: 1000, max: 300_000 }),
+    READINESS_TIMEOUT_MS: env.integer({ default: 2000, min: 100, max: 60_000 }),
+  };
+}
+
+/** The schema of a service that has a database: its own variables plus the kit's. */
+export function serviceConfigSchema<Shape extends z.ZodRawShape>(defaultPort: number, own: Shape) {
+  return z
+    .object({ ...serviceVariables(defaultPort), ...databaseVariables, ...own })
+    .superRefine((config, ctx) => checkDatabaseVariables(config as never, ctx));
+}
+
+export type ServiceConfig = z.output<z.ZodObject<ReturnType<typeof serviceVariables>>> &
+  z.output<z.ZodObject<typeof databaseVariables>>;
+
+export interface ServiceOptions {
+  name: string;
+  config: ServiceConfig;
+  /** Folder of NNN_name.sql files, applied at start under an advisory lock. */
+  migrationsDir: string;
+  logger?: Logger;
+}
+
+export interface Service {
+  readonly app: FastifyInstance;
+  readonly db: Database;
+  readonly health: Health;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Starts listening; resolves with the address. */
+  listen(): Promise<string>;
+  /** The graceful shutdown sequence (see `close` below). */
+  close(): Promise<void>;
+}
+
+// Accept a caller's request id only if it is short and plain, so it cannot
+// inject into logs; otherwise make one.
+const SAFE_REQUEST_ID = /^[\w.-]{1,64}$/;
+
+export async function createService(options: ServiceOptions): Promise<Service> {
+  const { config, name } = options;
+  const logger = options.logger ?? createLogger(name, config.LOG_LEVEL);
+  const target = databaseTarget(config, name);
+  logger.info({ database: describeTarget(target) }, 'opening database');
+  const db = await openDatabase(target, logger);
+  try {
+    const applied = await migrate(db, name, readMigrations(options.migrationsDir));
+    if (applied.length > 0) logger.info({ versions: applied }, 'applied database migrations');
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // One "request completed" line per request, written by the onResponse hook below.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    // Requests that reach us during shutdown are served, not refused: readiness
+    // has already steered new traffic away, and these clients were accepted.
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+  });
+
+  const health = new Health();
+  health.addCheck('database', () => db.ping(config.READINESS_TIMEOUT_MS));
+  const metrics = createMetrics(name);
+  metrics.watchPool(() => db.stats());
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    );
+  });
+  errorHandling(app, config.BODY_LIMIT_BYTES);
+  metricsPlugin(app, metrics);
+  healthRoutes(app, health);
+
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    db,
+    health,
+    metrics,
+    logger,
+    listen: () => app.listen({ port: config.PORT, host: config.HOST }),
+    close() {
+      // Order matters: (1) readiness goes 503 so load balancers stop sending;
+      // (2) keep serving for the drain delay while they notice; (3) stop
+      // accepting and let in-flight requests finish; (4) close the database
+      // last, because those requests still use it.
+      closing ??= (async () => {
+        health.startDraining();
+        logger.info({ drainMs: config.SHUTDOWN_DRAIN_MS }, 'shutting down: readiness is now 503');
+        await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
+        await app.close();
+        await db.close();
+        logger.info('shutdown complete');
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * For a service's main: listen, and on SIGTERM or SIGINT run the graceful
+ * shutdown, exiting 0 when it completes or 1 if it overruns its bound.
+ */
+export async function runService(service: Service, config: ServiceConfig): Promise<void> {
+  const onSignal = (signal: NodeJS.Signals) => {
+    service.logger.info({ signal }, 'signal received');
+    const overrun = setTimeout(() => {
+      service.logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown overran its bound; exiting');
+      process.exit(1);
+    }, config.SHUTDOWN_DRAIN_MS + config.SHUTDOWN_TIMEOUT_MS);
+    overrun.unref();
+    service.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        service.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  await service.listen();
+}
