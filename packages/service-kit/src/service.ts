@@ -121,6 +121,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       'request completed',
     );
   });
+  // The APIs speak JSON only; Fastify's built-in text/plain parser would let a
+  // plain-text body through to handlers that expect an object.
+  app.removeContentTypeParser('text/plain');
   errorHandling(app, config.BODY_LIMIT_BYTES);
   metricsPlugin(app, metrics);
   healthRoutes(app, health);
