@@ -109,6 +109,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  app.addHook('onSend', async (_request, reply) => {
+    // Once draining, each response closes its connection: keep-alive clients
+    // reconnect through the Service to another pod, and no idle connection
+    // holds the listener open past the in-flight requests.
+    if (health.draining) reply.header('connection', 'close');
+  });
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
       {

@@ -1,0 +1,20 @@
+import { type Browser, chromium } from 'playwright-core';
+
+/**
+ * Debian's Chromium driven by playwright-core: never a downloaded browser.
+ * The flags keep it from reaching for Google services this machine cannot reach.
+ */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  });
+}
