@@ -1,0 +1,162 @@
+// Level 4 of the testing ladder for deploy/charts/names: lint, render over a
+// matrix of values, and check what every rendered object must satisfy. The
+// same matrix goes through the real API server in test/cluster/.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { HELM, helmTemplate, type K8sObject, KUBE_VERSION, podSpecs, renderChart } from '@berth/testkit';
+import { chartMatrix } from './matrix.ts';
+
+const run = promisify(execFile);
+const CHART = fileURLToPath(new URL('./names', import.meta.url));
+const file = (name: string) => join(CHART, name);
+
+/**
+ * kube-score findings we accept, each with the reason. Everything else it
+ * reports as WARNING or CRITICAL fails the test.
+ */
+const KUBE_SCORE_EXCLUSIONS: Record<string, string> = {
+  'container-image-pull-policy':
+    'Tags are immutable git SHAs; local clusters run imported images (Never) and Always would break them',
+  'deployment-has-host-podantiaffinity':
+    'Replicas are spread with topologySpreadConstraints (kube-score only recognises podAntiAffinity)',
+  'deployment-replicas': "Seed 000's frontend is 1 replica by default; values-prod.yaml runs 2",
+  'service-type': 'Seed 000 exposes the UI on NodePort 30080; values-prod.yaml uses ClusterIP + Ingress',
+};
+
+test('helm lint --strict is clean for default, dev and prod values', async () => {
+  for (const values of [[], ['values-dev.yaml'], ['values-prod.yaml']]) {
+    const { stdout } = await run(HELM, [
+      'lint',
+      '--strict',
+      CHART,
+      '--kube-version',
+      KUBE_VERSION,
+      ...values.flatMap((v) => ['--values', file(v)]),
+    ]);
+    assert.match(stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    assert.doesNotMatch(stdout, /\[(WARNING|ERROR)\]/, stdout);
+  }
+});
+
+for (const { name, options, expectedFindings = {} } of chartMatrix(CHART)) {
+  describe(`rendered with ${name}`, () => {
+    let objects: K8sObject[] = [];
+    let manifest = '';
+    test('renders', async () => {
+      manifest = await helmTemplate(CHART, options);
+      objects = await renderChart(CHART, options);
+      assert.ok(objects.length > 5);
+    });
+
+    test('every pod meets PodSecurity "restricted" and mounts no service-account token', () => {
+      for (const { owner, spec } of podSpecs(objects)) {
+        assert.equal(spec.securityContext?.runAsNonRoot, true, `${owner} runAsNonRoot`);
+        assert.equal(spec.securityContext?.seccompProfile?.type, 'RuntimeDefault', `${owner} seccomp`);
+        assert.equal(spec.automountServiceAccountToken, false, `${owner} token automount`);
+        assert.ok(!spec.hostNetwork && !spec.hostPID && !spec.hostIPC, `${owner} host namespaces`);
+        for (const volume of spec.volumes ?? []) assert.equal(volume.hostPath, undefined, `${owner} hostPath`);
+        for (const container of [...spec.containers, ...(spec.initContainers ?? [])]) {
+          const where = `${owner}/${container.name}`;
+          const security = container.securityContext ?? {};
+          assert.equal(security.allowPrivilegeEscalation, false, `${where} allowPrivilegeEscalation`);
+          assert.deepEqual(security.capabilities?.drop, ['ALL'], `${where} drops ALL capabilities`);
+          assert.equal(security.readOnlyRootFilesystem, true, `${where} read-only root`);
+          assert.ok(container.resources?.requests?.cpu && container.resources?.requests?.memory, `${where} requests`);
+          assert.ok(container.resources?.limits?.cpu && container.resources?.limits?.memory, `${where} limits`);
+          assert.match(container.image, /:[\w.-]+$/, `${where} image has a tag`);
+          assert.doesNotMatch(container.image, /:latest$/, `${where} image is not latest`);
+        }
+      }
+    });
+
+    test('the API rolls with zero unavailable, has its probes, and restarts on config change', () => {
+      const api = objects.find(
+        (o) => o.kind === 'Deployment' && o.spec.template.metadata.labels['app.kubernetes.io/component'] === 'api',
+      );
+      assert.ok(api);
+      assert.equal(api.spec.strategy.rollingUpdate.maxUnavailable, 0);
+      const container = api.spec.template.spec.containers[0];
+      assert.equal(container.livenessProbe.httpGet.path, '/healthz');
+      assert.equal(container.readinessProbe.httpGet.path, '/api/health/db');
+      assert.equal(container.startupProbe.httpGet.path, '/healthz');
+      assert.match(api.spec.template.metadata.annotations['checksum/config'], /^[0-9a-f]{64}$/);
+      const drainMs = Number(container.env.find((e: { name: string }) => e.name === 'SHUTDOWN_DRAIN_MS').value);
+      const timeoutMs = Number(container.env.find((e: { name: string }) => e.name === 'SHUTDOWN_TIMEOUT_MS').value);
+      assert.ok(
+        api.spec.template.spec.terminationGracePeriodSeconds * 1000 > drainMs + timeoutMs,
+        'the grace period outlasts the app’s drain + shutdown bound',
+      );
+    });
+
+    const exclusions = { ...KUBE_SCORE_EXCLUSIONS, ...expectedFindings };
+    test(`kube-score finds nothing beyond ${Object.keys(exclusions).length} explained exclusions`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kube-score-'));
+      writeFileSync(join(dir, 'manifest.yaml'), manifest);
+      const args = [
+        'score',
+        join(dir, 'manifest.yaml'),
+        '--output-format',
+        'ci',
+        '--kubernetes-version',
+        `v${KUBE_VERSION.split('.').slice(0, 2).join('.')}`,
+      ];
+      for (const check of Object.keys(exclusions)) args.push('--ignore-test', check);
+      const { stdout } = await run(process.env.KUBE_SCORE ?? 'kube-score', args).catch(
+        (error: { stdout: string }) => error,
+      );
+      const findings = stdout.split('\n').filter((line) => /^\[(WARNING|CRITICAL)\]/.test(line));
+      assert.deepEqual(findings, []);
+    });
+  });
+}
+
+describe('values.schema.json', () => {
+  const rejects = async (set: Record<string, string>, message: RegExp) => {
+    await assert.rejects(helmTemplate(CHART, { set }), (error: Error) => {
+      assert.match(error.message, message);
+      return true;
+    });
+  };
+
+  test('rejects unknown keys at every level', async () => {
+    await rejects({ replicas: '3' }, /additional properties 'replicas' not allowed/);
+    await rejects({ 'api.replica': '3' }, /additional properties 'replica' not allowed/);
+    await rejects({ 'db.persistence.sise': '1Gi' }, /additional properties 'sise' not allowed/);
+  });
+
+  test('rejects a latest tag, a bad port and a bad quantity', async () => {
+    await rejects({ 'api.image.tag': 'latest' }, /api\/image\/tag/);
+    await rejects({ 'web.service.nodePort': '80' }, /nodePort/);
+    await rejects({ 'api.resources.limits.memory': 'lots' }, /memory/);
+  });
+});
+
+describe('configuration and credentials', () => {
+  const podAnnotation = async (set: Record<string, string>) => {
+    const objects = await renderChart(CHART, { set });
+    const api = objects.find((o) => o.kind === 'Deployment' && o.metadata.name.endsWith('-api'));
+    return api?.spec.template.metadata.annotations['checksum/config'];
+  };
+
+  test('changing a ConfigMap value changes checksum/config, so the API pods roll', async () => {
+    assert.notEqual(await podAnnotation({}), await podAnnotation({ 'config.maxNameLength': '60' }));
+    assert.equal(await podAnnotation({}), await podAnnotation({ 'web.replicas': '3' }));
+  });
+
+  test('the database password is generated when not given, used when given, and absent with existingSecret', async () => {
+    const secretOf = async (set: Record<string, string>) =>
+      (await renderChart(CHART, { set })).find((o) => o.kind === 'Secret');
+    const generated = await secretOf({});
+    const password = Buffer.from(generated?.data.POSTGRES_PASSWORD, 'base64').toString();
+    assert.match(password, /^[A-Za-z0-9]{32}$/);
+    const given = await secretOf({ 'db.auth.password': 'from-values' });
+    assert.equal(Buffer.from(given?.data.POSTGRES_PASSWORD, 'base64').toString(), 'from-values');
+    assert.equal(await secretOf({ 'db.auth.existingSecret': 'mine' }), undefined);
+  });
+});

@@ -1,0 +1,70 @@
+{{/* Chart name, truncated to the 63 characters a DNS label allows. */}}
+{{- define "names.name" -}}
+{{- .Chart.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "names.fullname" -}}
+{{- if contains .Chart.Name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+
+{{/*
+The name of one object: objectNames.<key> when set, else "<fullname>-<suffix>".
+Usage: include "names.object" (list . "apiService" "api")
+*/}}
+{{- define "names.object" -}}
+{{- $root := index . 0 -}}
+{{- $given := index $root.Values.objectNames (index . 1) -}}
+{{- if $given }}{{ $given }}{{ else }}{{ printf "%s-%s" (include "names.fullname" $root) (index . 2) | trunc 63 | trimSuffix "-" }}{{ end }}
+{{- end }}
+
+{{- define "names.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/name: {{ include "names.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: names-manager
+{{- end }}
+
+{{/* Selector labels of one component. Usage: include "names.selector" (list . "api") */}}
+{{- define "names.selector" -}}
+app.kubernetes.io/name: {{ include "names.name" (index . 0) }}
+app.kubernetes.io/instance: {{ (index . 0).Release.Name }}
+app.kubernetes.io/component: {{ index . 1 }}
+{{- end }}
+
+{{- define "names.componentLabels" -}}
+{{ include "names.labels" (index . 0) }}
+app.kubernetes.io/component: {{ index . 1 }}
+{{- end }}
+
+{{- define "names.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}{{ default (include "names.fullname" .) .Values.serviceAccount.name }}{{ else }}{{ default "default" .Values.serviceAccount.name }}{{ end }}
+{{- end }}
+
+{{- define "names.secretName" -}}
+{{- if .Values.db.auth.existingSecret }}{{ .Values.db.auth.existingSecret }}{{ else }}{{ include "names.object" (list . "secret" "db-credentials") }}{{ end }}
+{{- end }}
+
+{{- define "names.image" -}}
+{{- $image := index . 0 -}}{{- $root := index . 1 -}}
+{{- printf "%s:%s" $image.repository (default $root.Chart.AppVersion $image.tag) }}
+{{- end }}
+
+{{/* The PodSecurity "restricted" profile, for pods and containers. */}}
+{{- define "names.podSecurityContext" -}}
+runAsNonRoot: true
+seccompProfile:
+  type: RuntimeDefault
+{{- end }}
+
+{{- define "names.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+capabilities:
+  drop: ["ALL"]
+{{- end }}
