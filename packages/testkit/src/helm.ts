@@ -4,13 +4,15 @@ import { parseAllDocuments } from 'yaml';
 
 const run = promisify(execFile);
 
+// biome-ignore lint/suspicious/noExplicitAny: manifests are arbitrary nested YAML that tests walk freely
+type Anything = any;
+
 /** A Kubernetes object as rendered: loosely typed, since tests walk any kind. */
-// biome-ignore lint/suspicious/noExplicitAny: manifests are arbitrary nested YAML
 export type K8sObject = {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; [key: string]: any };
-  [key: string]: any;
+  metadata: { name: string; [key: string]: Anything };
+  [key: string]: Anything;
 };
 
 export const HELM = process.env.HELM ?? 'helm';
@@ -57,8 +59,9 @@ export async function renderChart(chart: string, options: RenderOptions = {}): P
 }
 
 /** Pod specs of every workload (Deployment, StatefulSet, Job, bare Pod). */
-// biome-ignore lint/suspicious/noExplicitAny: see K8sObject
-export function podSpecs(objects: K8sObject[]): { owner: string; spec: any; annotations: Record<string, string> }[] {
+export function podSpecs(
+  objects: K8sObject[],
+): { owner: string; spec: Anything; annotations: Record<string, string> }[] {
   return objects.flatMap((object) => {
     const owner = `${object.kind}/${object.metadata.name}`;
     if (object.kind === 'Pod') return [{ owner, spec: object.spec, annotations: object.metadata.annotations ?? {} }];
