@@ -1,74 +1,78 @@
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Backend, embeddedBackend, launchChromium, type ServiceProcess, spawnService } from '@berth/testkit';
+import { type Backend, backends, launchChromium, type ServiceProcess, spawnService } from '@berth/testkit';
 import type { Browser, Page } from 'playwright-core';
 
 const API_MAIN = fileURLToPath(import.meta.resolve('@berth/names-api'));
 const PUBLIC = fileURLToPath(new URL('../public', import.meta.url));
 
-let backend: Backend;
-let api: ServiceProcess;
-let browser: Browser;
-let page: Page;
+for (const { name: backendName, start } of backends) {
+  describe(`the UI on ${backendName}`, () => {
+    let backend: Backend;
+    let api: ServiceProcess;
+    let browser: Browser;
+    let page: Page;
 
-before(async () => {
-  backend = await embeddedBackend();
-  api = await spawnService(API_MAIN, { env: { ...backend.env, STATIC_DIR: PUBLIC, SHUTDOWN_DRAIN_MS: '0' } });
-  browser = await launchChromium();
-  page = await browser.newPage();
-  page.on('dialog', (dialog) => void dialog.accept()); // "Delete …?" confirmation
-  await page.goto(api.url);
-});
-after(async () => {
-  await browser?.close();
-  await api?.stop();
-  await backend?.cleanup();
-});
+    before(async () => {
+      backend = await start();
+      api = await spawnService(API_MAIN, { env: { ...backend.env, STATIC_DIR: PUBLIC, SHUTDOWN_DRAIN_MS: '0' } });
+      browser = await launchChromium();
+      page = await browser.newPage();
+      page.on('dialog', (dialog) => void dialog.accept()); // "Delete …?" confirmation
+      await page.goto(api.url);
+    });
+    after(async () => {
+      await browser?.close();
+      await api?.stop();
+      await backend?.cleanup();
+    });
 
-const rowOf = (name: string) => page.locator('#names tbody tr', { hasText: name });
+    const rowOf = (name: string) => page.locator('#names tbody tr', { hasText: name });
 
-test('adding "John Doe" lists it with a human-readable timestamp', async () => {
-  await page.fill('#name-input', 'John Doe');
-  await page.click('button[type=submit]');
-  const row = rowOf('John Doe');
-  await row.waitFor();
-  const when = (await row.locator('td.when').textContent()) ?? '';
-  assert.match(when, /\d{4}/, `"${when}" shows the year`);
-  assert.doesNotMatch(when, /T\d\d:/, 'not a raw ISO timestamp');
-  assert.equal(await page.inputValue('#name-input'), '', 'the field is cleared');
-});
+    test('adding "John Doe" lists it with a human-readable timestamp', async () => {
+      await page.fill('#name-input', 'John Doe');
+      await page.click('button[type=submit]');
+      const row = rowOf('John Doe');
+      await row.waitFor();
+      const when = (await row.locator('td.when').textContent()) ?? '';
+      assert.match(when, /\d{4}/, `"${when}" shows the year`);
+      assert.doesNotMatch(when, /T\d\d:/, 'not a raw ISO timestamp');
+      assert.equal(await page.inputValue('#name-input'), '', 'the field is cleared');
+    });
 
-test('the API validation message is shown for an empty and an over-long name', async () => {
-  await page.fill('#name-input', '');
-  await page.click('button[type=submit]');
-  await page.locator('#message', { hasText: 'must not be empty' }).waitFor();
+    test('the API validation message is shown for an empty and an over-long name', async () => {
+      await page.fill('#name-input', '');
+      await page.click('button[type=submit]');
+      await page.locator('#message', { hasText: 'must not be empty' }).waitFor();
 
-  await page.fill('#name-input', 'x'.repeat(51));
-  await page.click('button[type=submit]');
-  await page.locator('#message', { hasText: 'at most 50 characters' }).waitFor();
-  assert.equal(await rowOf('x'.repeat(51)).count(), 0);
-});
+      await page.fill('#name-input', 'x'.repeat(51));
+      await page.click('button[type=submit]');
+      await page.locator('#message', { hasText: 'at most 50 characters' }).waitFor();
+      assert.equal(await rowOf('x'.repeat(51)).count(), 0);
+    });
 
-test('deleting a name removes it from the list and from the API', async () => {
-  for (const name of ['Ada Lovelace', 'Grace Hopper']) {
-    await page.fill('#name-input', name);
-    await page.click('button[type=submit]');
-    await rowOf(name).waitFor();
-  }
-  await page.click('button[aria-label="Delete Ada Lovelace"]');
-  await rowOf('Ada Lovelace').waitFor({ state: 'detached' });
-  await rowOf('Grace Hopper').waitFor();
-  const { names } = (await (await fetch(`${api.url}/api/names`)).json()) as { names: { name: string }[] };
-  assert.deepEqual(
-    names.map((n) => n.name),
-    ['John Doe', 'Grace Hopper'],
-  );
-});
+    test('deleting a name removes it from the list and from the API', async () => {
+      for (const name of ['Ada Lovelace', 'Grace Hopper']) {
+        await page.fill('#name-input', name);
+        await page.click('button[type=submit]');
+        await rowOf(name).waitFor();
+      }
+      await page.click('button[aria-label="Delete Ada Lovelace"]');
+      await rowOf('Ada Lovelace').waitFor({ state: 'detached' });
+      await rowOf('Grace Hopper').waitFor();
+      const { names } = (await (await fetch(`${api.url}/api/names`)).json()) as { names: { name: string }[] };
+      assert.deepEqual(
+        names.map((n) => n.name),
+        ['John Doe', 'Grace Hopper'],
+      );
+    });
 
-test('names are shown as text, never as markup', async () => {
-  await page.fill('#name-input', '<img src=x onerror="window.pwned=1">');
-  await page.click('button[type=submit]');
-  await rowOf('<img src=x').waitFor();
-  assert.equal(await page.evaluate('window.pwned'), undefined);
-});
+    test('names are shown as text, never as markup', async () => {
+      await page.fill('#name-input', '<img src=x onerror="window.pwned=1">');
+      await page.click('button[type=submit]');
+      await rowOf('<img src=x').waitFor();
+      assert.equal(await page.evaluate('window.pwned'), undefined);
+    });
+  });
+}
