@@ -33,6 +33,7 @@ function render(names) {
       for (const [index, text] of cells.entries()) {
         const cell = document.createElement('td');
         cell.textContent = text;
+        if (index === 1) cell.dir = 'auto'; // right-to-left names render in their own direction
         if (index === 2) {
           cell.className = 'when';
           cell.title = entry.created_at;
