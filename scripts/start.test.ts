@@ -35,12 +35,20 @@ async function startBerth(env: Record<string, string>) {
   };
 }
 
-test('npm start serves Names Manager on NAMES_PORT, prints its URL, and keeps data across restarts', async () => {
+const account = { email: 'start@example.com', password: 'testpass123' };
+const postJson = (url: string, body: unknown) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+test('npm start serves Names Manager on NAMES_PORT and the Todo API on TODO_API_PORT, and keeps data across restarts', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
-  const env = { NAMES_PORT: String(await freePort()), DATA_DIR: dataDir };
+  const todoPort = String(await freePort());
+  const todo = `http://127.0.0.1:${todoPort}`;
+  const env = { NAMES_PORT: String(await freePort()), TODO_API_PORT: todoPort, DATA_DIR: dataDir };
   try {
     const first = await startBerth(env);
     assert.equal((await fetch(first.url)).status, 200, 'the UI is served');
+    assert.match(await (await fetch(`${todo}/api/health`)).text(), /"database":"ok"/);
+    assert.equal((await postJson(`${todo}/api/auth/register`, account)).status, 201);
     const added = await fetch(`${first.url}/api/names`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -50,6 +58,7 @@ test('npm start serves Names Manager on NAMES_PORT, prints its URL, and keeps da
     assert.equal(await first.stop(), 0);
 
     const second = await startBerth(env);
+    assert.equal((await postJson(`${todo}/api/auth/login`, account)).status, 200, 'the account was kept');
     const { names } = (await (await fetch(`${second.url}/api/names`)).json()) as { names: { name: string }[] };
     assert.deepEqual(
       names.map((n) => n.name),

@@ -27,6 +27,15 @@ const apps: App[] = [
     defaultPort: 5000,
     env: { STATIC_DIR: resolve(root, 'apps/names/web/public') },
   },
+  {
+    id: 'todo-api',
+    title: 'Todo API',
+    entry: 'apps/todo/api/src/main.ts',
+    portVariable: 'TODO_API_PORT',
+    defaultPort: 8000,
+    // Development: a JWT secret is generated once and kept in DATA_DIR unless JWT_SECRET is set.
+    env: { NODE_ENV: 'development' },
+  },
 ];
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');

@@ -2,14 +2,20 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 import { DatabaseUnavailableError } from './database/index.ts';
 
-/** An error whose message is safe and useful to show the client. */
+/**
+ * An error whose message is safe and useful to show the client, sent with its
+ * own status (a 503 or 429 included) and any headers it carries (Retry-After,
+ * WWW-Authenticate).
+ */
 export class HttpError extends Error {
   readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(statusCode: number, message: string) {
+  constructor(statusCode: number, message: string, headers: Record<string, string> = {}) {
     super(message);
     this.name = 'HttpError';
     this.statusCode = statusCode;
+    this.headers = headers;
   }
 }
 
@@ -54,6 +60,10 @@ export function errorHandling(app: FastifyInstance, bodyLimit: number): void {
         .code(503)
         .header('retry-after', '5')
         .send({ error: 'The database is unavailable; try again shortly' });
+    }
+    if (error instanceof HttpError) {
+      if (error.statusCode >= 500) request.log.warn({ status: error.statusCode, reason: error.message }, 'refused');
+      return reply.code(error.statusCode).headers(error.headers).send({ error: error.message });
     }
     if (error.validation) {
       return reply.code(400).send({ error: error.message });

@@ -35,6 +35,19 @@ export function serviceVariables(defaultPort: number) {
     // Hard bound on the rest of shutdown; keep drain + timeout below terminationGracePeriodSeconds.
     SHUTDOWN_TIMEOUT_MS: env.integer({ default: 15_000, min: 1000, max: 300_000 }),
     READINESS_TIMEOUT_MS: env.integer({ default: 2000, min: 100, max: 60_000 }),
+    // Which proxies to believe about the client address (X-Forwarded-For), so
+    // per-client limits see clients, not the ingress: "true" (any), a hop
+    // count, or comma-separated addresses/CIDRs. Unset: trust none.
+    TRUST_PROXY: z
+      .string()
+      .optional()
+      .transform((value): boolean | string | ((address: string, hop: number) => boolean) => {
+        if (value === undefined || value === 'false') return false;
+        if (value === 'true') return true;
+        if (!/^\d+$/.test(value)) return value;
+        const hops = Number(value);
+        return (_address, hop) => hop < hops;
+      }),
   };
 }
 
@@ -99,6 +112,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     // has already steered new traffic away, and these clients were accepted.
     return503OnClosing: false,
     forceCloseConnections: 'idle',
+    trustProxy: config.TRUST_PROXY,
   });
 
   const health = new Health();

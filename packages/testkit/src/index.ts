@@ -13,4 +13,5 @@ export {
 } from './helm.ts';
 export { freePort } from './ports.ts';
 export { type PostgresServer, startPostgresServer } from './postgres-server.ts';
+export { type RedisServer, startRedisServer } from './redis-server.ts';
 export { type ServiceProcess, type SpawnOptions, spawnService } from './service-process.ts';

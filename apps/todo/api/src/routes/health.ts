@@ -1,0 +1,60 @@
+import type { FastifyInstance, Health } from '@berth/service-kit';
+import { z } from '@berth/service-kit';
+import { operation } from '../contract.ts';
+
+/** How rate limits and revocations are shared: across replicas through Redis, or in this process only. */
+export type SharedStateMode = 'redis' | 'memory';
+
+const MODE_NOTE: Record<SharedStateMode, string> = {
+  redis: 'redis (shared by every replica)',
+  memory: 'memory (this replica only; set REDIS_URL to share)',
+};
+
+const healthSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  database: z.string().meta({ description: '"ok", or why not.' }),
+  redis: z.string().meta({ description: '"ok", "not configured", or why not.' }),
+  shared_state: z.string().meta({ description: 'Where rate limits and token revocations live.' }),
+});
+
+/**
+ * Seed 001's paths: /health is liveness (the process answers); /readiness and
+ * /api/health check the database, and Redis when configured, and turn 503
+ * once shutdown starts. The kit's /healthz and /readyz stay as they are.
+ */
+export function todoHealthRoutes(app: FastifyInstance, health: Health, mode: SharedStateMode): void {
+  app.get('/health', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
+  app.get('/readiness', { logLevel: 'warn' }, async (_request, reply) => {
+    const state = await health.readiness();
+    reply.code(state.ready ? 200 : 503);
+    return { status: state.ready ? 'ready' : 'not ready', checks: state.checks, shared_state: MODE_NOTE[mode] };
+  });
+}
+
+/** GET /api/health, in the OpenAPI document: what seed 001's smoke test greps for "database…ok". */
+export function healthOperation(health: Health, mode: SharedStateMode) {
+  return operation({
+    method: 'GET',
+    path: '/api/health',
+    operationId: 'health',
+    summary: 'Service health: the database, Redis, and where shared state lives',
+    tag: 'health',
+    auth: false,
+    response: { status: 200, description: 'Ready to serve.', schema: healthSchema },
+    errors: [503],
+    async handler({ reply }) {
+      const state = await health.readiness();
+      const body = {
+        status: state.ready ? ('ok' as const) : ('unavailable' as const),
+        database: state.checks.database ?? 'unknown',
+        redis: mode === 'redis' ? (state.checks.redis ?? 'unknown') : 'not configured',
+        shared_state: MODE_NOTE[mode],
+      };
+      if (!state.ready) {
+        const reasons = Object.entries(state.checks).filter(([, value]) => value !== 'ok');
+        reply.code(503).send({ error: `Not ready: ${reasons.map(([k, v]) => `${k}: ${v}`).join('; ')}`, ...body });
+      }
+      return body;
+    },
+  });
+}

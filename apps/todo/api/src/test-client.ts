@@ -1,0 +1,77 @@
+// Test support (not served): a Todo API in this process on a test backend,
+// and a small client over Fastify's inject.
+import { parseConfig, type Service } from '@berth/service-kit';
+import { buildTodoApi } from './app.ts';
+import { configSchema } from './config.ts';
+
+export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
+
+export async function startTodoApi(env: Record<string, string>): Promise<Service> {
+  return buildTodoApi(
+    parseConfig(configSchema, {
+      LOG_LEVEL: 'silent',
+      JWT_SECRET: TEST_SECRET,
+      // Cheap hashes keep tests fast; the cost parameters are exercised in passwords.test.ts.
+      ARGON2_MEMORY_KIB: '1024',
+      ARGON2_PASSES: '1',
+      SHUTDOWN_DRAIN_MS: '0',
+      // Every test request comes from one address; tests of the limits set their own.
+      REGISTER_LIMIT_PER_ADDRESS: '1000000',
+      LOGIN_LIMIT_PER_ADDRESS: '1000000',
+      ...env,
+    }),
+  );
+}
+
+export interface Answer<T = unknown> {
+  status: number;
+  body: T;
+  headers: Record<string, string | string[] | number | undefined>;
+}
+
+export function client(service: Service) {
+  const call = async <T = unknown>(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    options: { token?: string | undefined; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<Answer<T>> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    let payload: string | undefined;
+    if (options.raw !== undefined) payload = options.raw;
+    else if (options.body !== undefined) payload = JSON.stringify(options.body);
+    if (payload !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await service.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload }) });
+    const body = response.body === '' ? undefined : response.json();
+    return { status: response.statusCode, body: body as T, headers: response.headers };
+  };
+  let counter = 0;
+  return {
+    call,
+    /** Registers and signs in a fresh user; returns its id, email and token. */
+    async user(prefix = 'user') {
+      counter += 1;
+      const email = `${prefix}-${counter}-${Date.now()}@example.com`;
+      const password = 'correct horse battery';
+      const registered = await call<{ id: string }>('POST', '/api/auth/register', { body: { email, password } });
+      if (registered.status !== 201)
+        throw new Error(`register: ${registered.status} ${JSON.stringify(registered.body)}`);
+      const login = await call<{ token: string }>('POST', '/api/auth/login', { body: { email, password } });
+      if (login.status !== 200) throw new Error(`login: ${login.status} ${JSON.stringify(login.body)}`);
+      return { id: registered.body.id, email, password, token: login.body.token };
+    },
+  };
+}
+
+export interface TaskJson {
+  id: number;
+  user_id: string;
+  title: string;
+  description: string;
+  completed: boolean;
+  priority: 'low' | 'medium' | 'high';
+  due_at: string | null;
+  tags: string[];
+  created_at: string;
+  updated_at: string;
+}

@@ -1,0 +1,84 @@
+// schemathesis (PyPI) generates requests from /api/openapi.json — valid and
+// invalid, plus stateful sequences following the links it infers — and checks
+// that none is answered with a 5xx and every documented response matches its
+// schema. CI installs it with `pip install schemathesis`.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { type Backend, embeddedBackend, type ServiceProcess } from '@berth/testkit';
+import { signIn, startApi } from './helpers.ts';
+
+const SCHEMATHESIS = process.env.SCHEMATHESIS ?? 'schemathesis';
+
+function schemathesis(args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(SCHEMATHESIS, ['run', ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'ENOENT'
+          ? new Error('schemathesis is not installed: pip install schemathesis (or set SCHEMATHESIS to its path)')
+          : error,
+      ),
+    );
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+let backend: Backend;
+let api: ServiceProcess;
+let workDir: string;
+
+before(async () => {
+  backend = await embeddedBackend();
+  workDir = mkdtempSync(join(tmpdir(), 'schemathesis-'));
+  api = await startApi({
+    ...backend.env,
+    LOG_LEVEL: 'warn',
+    REGISTER_LIMIT_PER_ADDRESS: '1000000',
+    LOGIN_LIMIT_PER_ADDRESS: '1000000',
+  });
+});
+after(async () => {
+  await api.stop();
+  rmSync(workDir, { recursive: true, force: true });
+  await backend.cleanup();
+});
+
+const common = (token: string) => [
+  `${api.url}/api/openapi.json`,
+  '--header',
+  `Authorization: Bearer ${token}`,
+  '--checks',
+  'not_a_server_error,response_schema_conformance',
+  '--request-timeout',
+  '10',
+];
+
+test('schemathesis finds no 5xx and no response that violates /api/openapi.json', { timeout: 240_000 }, async () => {
+  const token = await signIn(api.url, 'schemathesis@example.com');
+  // Logout would revoke the token every other operation runs with: it gets its own run below.
+  const run = await schemathesis(
+    [...common(token), '--max-examples', '40', '--exclude-path', '/api/auth/logout'],
+    workDir,
+  );
+  assert.equal(run.code, 0, run.output);
+  assert.match(run.output, /Tested: 18\b/, 'every operation but logout was exercised');
+  assert.doesNotMatch(api.output(), /"level":"error"/, 'the API logged no error');
+
+  const logoutToken = await signIn(api.url, 'schemathesis-logout@example.com');
+  const logout = await schemathesis(
+    [...common(logoutToken), '--max-examples', '5', '--include-path', '/api/auth/logout'],
+    workDir,
+  );
+  assert.equal(logout.code, 0, logout.output);
+});
