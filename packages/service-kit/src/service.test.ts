@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { type Backend, embeddedBackend, freePort } from '@berth/testkit';
+import { after, before, describe, test } from 'node:test';
+import { type Backend, embeddedBackend, freePort, postgresBackend } from '@berth/testkit';
 import { parseConfig } from './config.ts';
+import { DatabaseUnavailableError } from './database/index.ts';
 import { createService, type Service, serviceConfigSchema } from './service.ts';
 
 let backend: Backend;
@@ -52,4 +53,43 @@ test('shutdown: readiness turns 503 at once, in-flight requests finish, then the
   await closing;
   await assert.rejects(fetch(`${url}/healthz`), 'the listener is closed');
   await assert.rejects(service.db.query('SELECT 1'), 'the database is closed last');
+});
+
+describe('start-up while the database is not reachable yet', () => {
+  let pg: Backend;
+  before(async () => {
+    pg = await postgresBackend();
+  });
+  after(() => pg.cleanup());
+
+  const configFor = (timeoutMs: number) =>
+    parseConfig(serviceConfigSchema(1, {}), {
+      ...pg.env,
+      LOG_LEVEL: 'silent',
+      DB_CONNECT_TIMEOUT_MS: '500',
+      DB_STARTUP_TIMEOUT_MS: String(timeoutMs),
+    });
+  const migrations = mkdtempSync(join(tmpdir(), 'none-'));
+
+  test('waits for the database and starts once it answers, instead of crashing', async () => {
+    await pg.server?.stop();
+    const starting = createService({ name: 'kit-wait', config: configFor(30_000), migrationsDir: migrations });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await pg.server?.start();
+    const started = await starting;
+    assert.equal((await started.health.readiness()).ready, true);
+    await started.db.close();
+  });
+
+  test('gives up with the database error after DB_STARTUP_TIMEOUT_MS', async () => {
+    await pg.server?.stop();
+    try {
+      await assert.rejects(
+        createService({ name: 'kit-give-up', config: configFor(1000), migrationsDir: migrations }),
+        DatabaseUnavailableError,
+      );
+    } finally {
+      await pg.server?.start();
+    }
+  });
 });

@@ -5,9 +5,11 @@ import { env } from './config.ts';
 import {
   checkDatabaseVariables,
   type Database,
+  DatabaseUnavailableError,
   databaseTarget,
   databaseVariables,
   describeTarget,
+  type Migration,
   migrate,
   openDatabase,
   readMigrations,
@@ -35,6 +37,9 @@ export function serviceVariables(defaultPort: number) {
     // Hard bound on the rest of shutdown; keep drain + timeout below terminationGracePeriodSeconds.
     SHUTDOWN_TIMEOUT_MS: env.integer({ default: 15_000, min: 1000, max: 300_000 }),
     READINESS_TIMEOUT_MS: env.integer({ default: 2000, min: 100, max: 60_000 }),
+    // How long start-up waits for an unreachable database before giving up.
+    // Pods often start before their database; waiting beats crash-looping.
+    DB_STARTUP_TIMEOUT_MS: env.integer({ default: 60_000, min: 0, max: 600_000 }),
     // Which proxies to believe about the client address (X-Forwarded-For), so
     // per-client limits see clients, not the ingress: "true" (any), a hop
     // count, or comma-separated addresses/CIDRs. Unset: trust none.
@@ -81,6 +86,26 @@ export interface Service {
   close(): Promise<void>;
 }
 
+/** Applies migrations, retrying with backoff while the database cannot be reached, up to `timeoutMs`. */
+async function migrateWhenReachable(
+  db: Database,
+  service: string,
+  migrations: Migration[],
+  options: { logger: Logger; timeoutMs: number },
+): Promise<number[]> {
+  const deadline = Date.now() + options.timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrate(db, service, migrations);
+    } catch (error) {
+      if (!(error instanceof DatabaseUnavailableError) || Date.now() >= deadline) throw error;
+      const retryInMs = Math.min(5000, 200 * 2 ** attempt, Math.max(0, deadline - Date.now()));
+      options.logger.warn({ attempt, retryInMs, err: error.cause }, 'database not reachable yet; waiting for it');
+      await new Promise((resolve) => setTimeout(resolve, retryInMs));
+    }
+  }
+}
+
 // Accept a caller's request id only if it is short and plain, so it cannot
 // inject into logs; otherwise make one.
 const SAFE_REQUEST_ID = /^[\w.-]{1,64}$/;
@@ -92,7 +117,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   logger.info({ database: describeTarget(target) }, 'opening database');
   const db = await openDatabase(target, logger);
   try {
-    const applied = await migrate(db, name, readMigrations(options.migrationsDir));
+    const applied = await migrateWhenReachable(db, name, readMigrations(options.migrationsDir), {
+      logger,
+      timeoutMs: config.DB_STARTUP_TIMEOUT_MS,
+    });
     if (applied.length > 0) logger.info({ versions: applied }, 'applied database migrations');
   } catch (error) {
     await db.close();
