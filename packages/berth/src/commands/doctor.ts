@@ -1,0 +1,68 @@
+import type { Context } from '../context.ts';
+import { diagnose } from '../doctor/diagnose.ts';
+import { checkEnvironment } from '../doctor/environment.ts';
+import { renderDiagnosis } from '../doctor/render.ts';
+import { EXIT, type ExitCode } from '../exit-codes.ts';
+import { apiStatus, readSnapshot } from '../kube.ts';
+
+export async function doctor(ctx: Context, positionals: string[]): Promise<ExitCode> {
+  const { out } = ctx;
+  const env = await checkEnvironment(() => ctx.kube());
+  out.line(out.paint('bold', 'Tools and cluster'));
+  for (const check of env.checks) {
+    const line = `${check.name.padEnd(22)} ${check.detail}`;
+    if (check.state === 'ok') out.ok(line);
+    else if (check.state === 'warn') out.warn(line);
+    else out.bad(line);
+    if (check.fix && check.state !== 'ok') out.line(`    fix: ${check.fix}`);
+  }
+  const result: Record<string, unknown> = {
+    checks: env.checks,
+    flavour: env.flavour,
+    builder: env.builder,
+  };
+  if (!env.usable) {
+    result.healthy = false;
+    out.result(result);
+    out.error('berth cannot work with this setup yet', 'fix the ✗ lines above, then run berth doctor again');
+    return EXIT.environment;
+  }
+  let exit: ExitCode = EXIT.ok;
+  const explicit =
+    positionals[0] !== undefined || ctx.string('namespace') !== undefined || ctx.string('app') !== undefined;
+  if (!ctx.flag('cluster-only')) {
+    const app = ctx.app(positionals[0]);
+    const namespace = ctx.namespace(app);
+    const kube = ctx.kube();
+    let exists = true;
+    try {
+      await kube.core.readNamespace({ name: namespace });
+    } catch (error) {
+      if (apiStatus(error) !== 404) throw error;
+      exists = false;
+    }
+    out.line();
+    if (!exists) {
+      if (explicit) {
+        out.bad(`namespace ${namespace} does not exist`);
+        out.line(
+          `    fix: deploy the app first: berth up ${app.name}${ctx.string('namespace') ? ` -n ${namespace}` : ''}`,
+        );
+        exit = EXIT.unhealthy;
+      } else
+        out.line(
+          `(namespace ${namespace} does not exist yet: nothing deployed to diagnose; next: berth up ${app.name})`,
+        );
+      result.diagnosis = null;
+    } else {
+      out.line(out.paint('bold', `Namespace ${namespace}`));
+      const diagnosis = diagnose(await readSnapshot(kube, namespace, env.flavour));
+      renderDiagnosis(diagnosis, out);
+      result.diagnosis = diagnosis;
+      if (!diagnosis.healthy) exit = EXIT.unhealthy;
+    }
+  }
+  result.healthy = exit === EXIT.ok;
+  out.result(result);
+  return exit;
+}

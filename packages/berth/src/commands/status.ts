@@ -1,0 +1,135 @@
+import type { Context } from '../context.ts';
+import { EXIT, type ExitCode } from '../exit-codes.ts';
+import { helmStatus, selector } from '../release.ts';
+
+export interface WorkloadStatus {
+  kind: 'Deployment' | 'StatefulSet';
+  name: string;
+  ready: number;
+  desired: number;
+  updated: number;
+}
+
+export async function readWorkloads(ctx: Context, namespace: string, release: string): Promise<WorkloadStatus[]> {
+  const kube = ctx.kube();
+  const labelSelector = selector(release);
+  const [deployments, statefulsets] = await Promise.all([
+    kube.apps.listNamespacedDeployment({ namespace, labelSelector }),
+    kube.apps.listNamespacedStatefulSet({ namespace, labelSelector }),
+  ]);
+  return [
+    ...deployments.items.map((d) => ({
+      kind: 'Deployment' as const,
+      name: d.metadata?.name ?? '?',
+      ready: d.status?.readyReplicas ?? 0,
+      desired: d.spec?.replicas ?? 1,
+      updated: d.status?.updatedReplicas ?? 0,
+    })),
+    ...statefulsets.items.map((s) => ({
+      kind: 'StatefulSet' as const,
+      name: s.metadata?.name ?? '?',
+      ready: s.status?.readyReplicas ?? 0,
+      desired: s.spec?.replicas ?? 1,
+      updated: s.status?.updatedReplicas ?? 0,
+    })),
+  ];
+}
+
+export async function status(ctx: Context): Promise<ExitCode> {
+  const { out } = ctx;
+  const app = ctx.app();
+  const namespace = ctx.namespace(app);
+  const release = ctx.release(app);
+  const kube = ctx.kube();
+  const labelSelector = selector(release);
+  const [helm, workloads, pods, services, slices, hpas] = await Promise.all([
+    helmStatus(ctx, app),
+    readWorkloads(ctx, namespace, release),
+    kube.core.listNamespacedPod({ namespace, labelSelector }),
+    kube.core.listNamespacedService({ namespace, labelSelector }),
+    kube.discovery.listNamespacedEndpointSlice({ namespace }),
+    kube.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, labelSelector }),
+  ]);
+  if (!helm && workloads.length === 0) {
+    out.bad(`release ${release} is not installed in namespace ${namespace}`);
+    out.result({ installed: false, release, namespace });
+    out.error(`nothing deployed as ${release} in ${namespace}`, `berth up ${app.name}`);
+    return EXIT.unhealthy;
+  }
+  const podRows = pods.items
+    .filter((p) => p.status?.phase !== 'Succeeded')
+    .map((p) => ({
+      name: p.metadata?.name ?? '?',
+      component: p.metadata?.labels?.['app.kubernetes.io/component'] ?? '',
+      phase: p.status?.phase ?? '?',
+      ready: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+      restarts: (p.status?.containerStatuses ?? []).reduce((sum, c) => sum + c.restartCount, 0),
+    }));
+  const serviceRows = services.items.map((s) => {
+    const name = s.metadata?.name ?? '?';
+    const endpoints = slices.items
+      .filter((sl) => sl.metadata?.labels?.['kubernetes.io/service-name'] === name)
+      .flatMap((sl) => sl.endpoints ?? []);
+    return {
+      name,
+      type: s.spec?.type ?? 'ClusterIP',
+      ports: (s.spec?.ports ?? []).map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}`).join(','),
+      endpoints: endpoints.length,
+      ready: endpoints.filter((e) => e.conditions?.ready !== false).length,
+    };
+  });
+  const hpaRows = hpas.items.map((h) => ({
+    name: h.metadata?.name ?? '?',
+    current: h.status?.currentReplicas ?? 0,
+    desired: h.status?.desiredReplicas ?? 0,
+    min: h.spec?.minReplicas ?? 1,
+    max: h.spec?.maxReplicas ?? 0,
+    cpu: h.status?.currentMetrics?.find((m) => m.type === 'Resource')?.resource?.current?.averageUtilization,
+  }));
+  out.line(
+    `release ${release} in ${namespace}: ${helm ? `revision ${helm.revision}, ${helm.status}` : 'not a Helm release'}`,
+  );
+  for (const w of workloads) {
+    const line = `${`${w.kind.toLowerCase()}/${w.name}`.padEnd(40)} ${w.ready}/${w.desired} ready`;
+    if (w.ready >= w.desired) out.ok(line);
+    else out.bad(line);
+  }
+  for (const p of podRows) {
+    const line = `${`pod/${p.name}`.padEnd(40)} ${p.phase}${p.ready ? ', ready' : ', NOT ready'}, ${p.restarts} restarts`;
+    if (p.ready && p.restarts === 0) out.ok(line);
+    else if (p.ready) out.warn(line);
+    else out.bad(line);
+  }
+  for (const s of serviceRows) {
+    const line = `${`service/${s.name}`.padEnd(40)} ${s.type} ${s.ports}, ${s.ready}/${s.endpoints} endpoints ready`;
+    if (s.ready > 0) out.ok(line);
+    else out.bad(line);
+  }
+  for (const h of hpaRows) {
+    out.ok(
+      `hpa/${h.name}`.padEnd(40) +
+        ` replicas ${h.current} (desired ${h.desired}, ${h.min}–${h.max}), CPU ${h.cpu === undefined ? 'unknown' : `${h.cpu}%`}`,
+    );
+  }
+  const healthy =
+    helm?.status !== 'failed' && workloads.every((w) => w.ready >= w.desired) && podRows.every((p) => p.ready);
+  out.result({
+    installed: true,
+    release,
+    namespace,
+    helm,
+    healthy,
+    workloads,
+    pods: podRows,
+    services: serviceRows,
+    hpa: hpaRows,
+  });
+  if (!healthy) {
+    out.error(
+      'not everything is ready',
+      `berth doctor ${app.name}${ctx.string('namespace') ? ` -n ${namespace}` : ''}`,
+    );
+    return EXIT.unhealthy;
+  }
+  return EXIT.ok;
+}

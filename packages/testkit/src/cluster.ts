@@ -1,0 +1,232 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The real cluster of test/cluster, driven the way an operator drives one:
+ * kubectl and helm processes, images built with buildah and imported into
+ * the node's containerd.
+ */
+const REPO = fileURLToPath(new URL('../../..', import.meta.url));
+const CLUSTER_DIR = join(REPO, 'test/cluster');
+const versions = Object.fromEntries(
+  readFileSync(join(CLUSTER_DIR, 'versions.env'), 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter((line) => /^[A-Z0-9_]+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+) as Record<string, string>;
+const CACHE = process.env.BERTH_CACHE ?? '/var/cache/berth';
+const STATE = process.env.BERTH_STATE ?? '/var/lib/berth-cluster';
+
+export const KUBECONFIG = join(STATE, 'admin.kubeconfig');
+export const KUBECTL = join(CACHE, `kubernetes-${versions.K8S_VERSION}`, 'bin', 'kubectl');
+export const K8S_VERSION = versions.K8S_VERSION ?? '';
+export { REPO };
+
+/** podman/buildah configured for the cluster's image storage (where the base images are). */
+const imageToolEnv = {
+  ...process.env,
+  CONTAINERS_CONF: join(CLUSTER_DIR, 'lib/containers.conf'),
+  CONTAINERS_STORAGE_CONF: join(CLUSTER_DIR, 'lib/storage.conf'),
+};
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a program (no shell); rejects with its output when it exits non-zero. */
+export function run(
+  command: string,
+  args: string[],
+  options: { input?: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean; cwd?: string } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      env: options.env ?? { ...process.env, KUBECONFIG },
+      cwd: options.cwd ?? REPO,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const result = { code, stdout, stderr };
+      if (code === 0 || options.allowFailure) resolve(result);
+      else reject(new Error(`${command} ${args.join(' ')} exited ${code}\n${stderr}${stdout}`));
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export async function kubectl(args: string[], input?: string): Promise<string> {
+  return (await run(KUBECTL, args, input === undefined ? {} : { input })).stdout.trim();
+}
+
+export async function kubectlJson<T = { items: Record<string, unknown>[] }>(args: string[]): Promise<T> {
+  return JSON.parse(await kubectl([...args, '-o', 'json'])) as T;
+}
+
+export async function helm(args: string[]): Promise<string> {
+  return (await run(process.env.HELM ?? 'helm', ['--kubeconfig', KUBECONFIG, ...args])).stdout;
+}
+
+export async function clusterScript(
+  name: 'up' | 'down' | 'status' | 'load-image',
+  args: string[] = [],
+): Promise<string> {
+  return (await run(join(CLUSTER_DIR, name), args)).stdout;
+}
+
+export async function nodeIP(): Promise<string> {
+  return kubectl(['get', 'nodes', '-o', 'jsonpath={.items[0].status.addresses[?(@.type=="InternalIP")].address}']);
+}
+
+/**
+ * This machine reaches the npm registry through a proxy whose CA only the
+ * host trusts. RUN steps (npm ci) see the host's CA bundle and an npmrc that
+ * points npm at it, as volumes: nothing of it lands in the image.
+ */
+export function hostTrustVolumes(): string[] {
+  const bundle = '/etc/ssl/certs/ca-certificates.crt';
+  if (!existsSync(bundle)) return [];
+  const dir = mkdtempSync(join(tmpdir(), 'berth-npmrc-'));
+  writeFileSync(join(dir, 'npmrc'), `cafile=${bundle}\n`);
+  return ['--volume', `${bundle}:${bundle}:ro`, '--volume', `${join(dir, 'npmrc')}:/usr/local/etc/npmrc:ro`];
+}
+
+/** Builds an image from the repository root with buildah, on the locally built base images. */
+export async function buildImage(
+  dockerfile: string,
+  tag: string,
+  buildArgs: Record<string, string> = {},
+): Promise<void> {
+  await run(
+    'buildah',
+    [
+      'bud',
+      ...hostTrustVolumes(),
+      '--pull=never',
+      '--network',
+      'host',
+      '--isolation',
+      'chroot',
+      '--layers=false',
+      ...Object.entries(buildArgs).flatMap(([key, value]) => ['--build-arg', `${key}=${value}`]),
+      '-f',
+      dockerfile,
+      '-t',
+      tag,
+      '.',
+    ],
+    { env: imageToolEnv },
+  );
+}
+
+export async function tagImage(source: string, tag: string): Promise<void> {
+  await run('buildah', ['tag', source, tag], { env: imageToolEnv });
+}
+
+export async function imageSize(tag: string): Promise<number> {
+  const { stdout } = await run('podman', ['image', 'inspect', '--format', '{{.Size}}', tag], { env: imageToolEnv });
+  return Number(stdout.trim());
+}
+
+/** Imports an image from the build storage into the node's containerd (k8s.io namespace). */
+export async function loadImage(tag: string): Promise<void> {
+  await run(join(CLUSTER_DIR, 'load-image'), [tag], { env: imageToolEnv });
+}
+
+export async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false>,
+  timeoutMs = 180_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+  ms: number;
+}
+
+/** One HTTP request on a fresh connection, as a browser behind a NodePort makes them. */
+export function httpRequest(url: string, method = 'GET', body?: unknown, timeoutMs = 10_000): Promise<HttpAnswer> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(
+      url,
+      {
+        method,
+        agent: false,
+        timeout: timeoutMs,
+        headers: payload === undefined ? {} : { 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, ms: performance.now() - started }));
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+export interface LoadReport {
+  ok: number;
+  failures: string[];
+  p50: number;
+  p99: number;
+}
+
+/** Sends GETs from several clients until stopped; every non-2xx or error is a failure. */
+export function startLoad(url: string, clients = 4): { stop(): Promise<LoadReport> } {
+  let running = true;
+  const latencies: number[] = [];
+  const failures: string[] = [];
+  const client = async () => {
+    while (running) {
+      try {
+        const answer = await httpRequest(url);
+        if (answer.status >= 200 && answer.status < 300) latencies.push(answer.ms);
+        else failures.push(`HTTP ${answer.status}: ${answer.body.slice(0, 120)}`);
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+  const clientsDone = Promise.all(Array.from({ length: clients }, client));
+  return {
+    async stop() {
+      running = false;
+      await clientsDone;
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+      return { ok: latencies.length, failures, p50: at(0.5), p99: at(0.99) };
+    },
+  };
+}

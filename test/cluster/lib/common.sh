@@ -1,0 +1,15 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # variables used by the scripts that source this file
+# Shared helpers for the Berth test cluster scripts.
+set -euo pipefail
+CLUSTER_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=SCRIPTDIR/../versions.env
+source "$CLUSTER_DIR/versions.env"
+export PATH="/usr/local/go/bin:$PATH"
+export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+need_root() { [ "$(id -u)" = 0 ] || die "run as root (sudo)"; }
+# build_started / build_done <name>: append "<name> <seconds>" to $BERTH_CACHE/build-times.txt
+build_started() { BUILD_T0=$(date +%s); }
+build_done() { echo "$1 $(( $(date +%s) - BUILD_T0 ))s $(date -u +%FT%TZ)" >> "$BERTH_CACHE/build-times.txt"; }

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# Start every cluster component as a host process (logs: $BERTH_STATE/logs/<component>.log)
+# and install the in-cluster add-ons. Called by ../up after the builds and pki.sh.
+# shellcheck source=SCRIPTDIR/common.sh
+source "$(dirname "$0")/common.sh"
+# shellcheck source=SCRIPTDIR/env.sh
+source "$(dirname "$0")/env.sh"
+CONF="$BERTH_STATE/config"; mkdir -p "$CONF" "$LOGS" "$RUN"
+
+start() { # name cmd... — detached, own session, pidfile + log
+  local name=$1; shift
+  if pid_alive "$name"; then log "$name already running"; return 0; fi
+  log "starting $name"
+  setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null &
+  echo $! > "$RUN/$name.pid"
+}
+wait_for() { # description timeout-seconds cmd...
+  local what=$1 t=$2; shift 2
+  local end=$(( $(date +%s) + t ))
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s)" -lt "$end" ] || die "timed out after ${t}s waiting for $what (logs: $LOGS)"
+    sleep 1
+  done
+  log "$what: ok"
+}
+
+# --- host networking prerequisites -------------------------------------------------------------
+# (the previous values are saved so `down` can restore them)
+SYSCTLS=(net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables)
+if [ ! -f "$BERTH_STATE/sysctl.orig" ]; then
+  for s in "${SYSCTLS[@]}"; do echo "$s=$(sysctl -n "$s" 2>/dev/null || echo 0)"; done > "$BERTH_STATE/sysctl.orig"
+fi
+for s in "${SYSCTLS[@]}"; do sysctl -qw "$s=1" || die "cannot set $s (br_netfilter loaded?)"; done
+
+if ! ip link show "$NODE_IFACE" >/dev/null 2>&1; then
+  # a veth pair (the kernel here has no dummy driver); deleting one end deletes both
+  ip link add "$NODE_IFACE" type veth peer name "$NODE_IFACE-peer"
+  ip link set "$NODE_IFACE-peer" up
+  ip addr add "$NODE_IP/32" dev "$NODE_IFACE"
+fi
+ip link set "$NODE_IFACE" up
+
+# --- etcd ---------------------------------------------------------------------------------------
+start etcd "$ETCD_BIN/etcd" --name berth --data-dir "$BERTH_STATE/etcd" \
+  --listen-client-urls "http://$ETCD_CLIENT" --advertise-client-urls "http://$ETCD_CLIENT" \
+  --listen-peer-urls "http://$ETCD_PEER" --initial-advertise-peer-urls "http://$ETCD_PEER" \
+  --initial-cluster "berth=http://$ETCD_PEER" --listen-metrics-urls http://127.0.0.1:23810 \
+  --quota-backend-bytes 2147483648 --snapshot-count 10000 --log-level warn
+wait_for etcd 60 curl -fsS "http://$ETCD_CLIENT/health"
+
+# --- kube-apiserver -----------------------------------------------------------------------------
+cat > "$CONF/admission.yaml" <<YAML
+apiVersion: apiserver.config.k8s.io/v1
+kind: AdmissionConfiguration
+plugins:
+- name: PodSecurity
+  configuration:
+    apiVersion: pod-security.admission.config.k8s.io/v1
+    kind: PodSecurityConfiguration
+    defaults: {enforce: privileged, enforce-version: latest, audit: baseline, audit-version: latest, warn: baseline, warn-version: latest}
+    exemptions: {usernames: [], runtimeClasses: [], namespaces: [kube-system]}
+YAML
+start kube-apiserver "$K8S_BIN/kube-apiserver" \
+  --advertise-address "$NODE_IP" --bind-address 0.0.0.0 --secure-port "$API_PORT" \
+  --etcd-servers "http://$ETCD_CLIENT" \
+  --service-cluster-ip-range "$SERVICE_CIDR" --service-node-port-range 30000-32767 \
+  --allow-privileged=true --authorization-mode Node,RBAC \
+  --enable-admission-plugins NodeRestriction,PodSecurity --admission-control-config-file "$CONF/admission.yaml" \
+  --client-ca-file "$PKI/ca.crt" --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
+  --kubelet-client-certificate "$PKI/apiserver-kubelet-client.crt" --kubelet-client-key "$PKI/apiserver-kubelet-client.key" \
+  --kubelet-certificate-authority "$PKI/ca.crt" --kubelet-preferred-address-types InternalIP,Hostname \
+  --service-account-issuer "https://kubernetes.default.svc.$CLUSTER_DOMAIN" \
+  --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
+  --proxy-client-cert-file "$PKI/front-proxy-client.crt" --proxy-client-key-file "$PKI/front-proxy-client.key" \
+  --requestheader-client-ca-file "$PKI/front-proxy-ca.crt" --requestheader-allowed-names front-proxy-client \
+  --requestheader-extra-headers-prefix X-Remote-Extra- --requestheader-group-headers X-Remote-Group \
+  --requestheader-username-headers X-Remote-User --enable-aggregator-routing=true \
+  --profiling=false --v=1
+wait_for "kube-apiserver /readyz" 120 kc get --raw /readyz
+
+# --- controller-manager, scheduler --------------------------------------------------------------
+start kube-controller-manager "$K8S_BIN/kube-controller-manager" \
+  --kubeconfig "$BERTH_STATE/controller-manager.kubeconfig" \
+  --authentication-kubeconfig "$BERTH_STATE/controller-manager.kubeconfig" \
+  --authorization-kubeconfig "$BERTH_STATE/controller-manager.kubeconfig" \
+  --bind-address 127.0.0.1 --leader-elect=false --use-service-account-credentials \
+  --service-account-private-key-file "$PKI/sa.key" --root-ca-file "$PKI/ca.crt" \
+  --cluster-signing-cert-file "$PKI/ca.crt" --cluster-signing-key-file "$PKI/ca.key" \
+  --allocate-node-cidrs --cluster-cidr "$POD_CIDR" --node-cidr-mask-size 24 --service-cluster-ip-range "$SERVICE_CIDR" \
+  --controllers '*,bootstrapsigner,tokencleaner' --horizontal-pod-autoscaler-sync-period 10s --v=1
+start kube-scheduler "$K8S_BIN/kube-scheduler" --kubeconfig "$BERTH_STATE/scheduler.kubeconfig" \
+  --authentication-kubeconfig "$BERTH_STATE/scheduler.kubeconfig" --authorization-kubeconfig "$BERTH_STATE/scheduler.kubeconfig" \
+  --bind-address 127.0.0.1 --leader-elect=false --v=1
+
+# --- containerd + CNI ---------------------------------------------------------------------------
+mkdir -p "$BERTH_STATE/cni/net.d" "$BERTH_STATE/containerd"
+cat > "$BERTH_STATE/cni/net.d/10-berth.conflist" <<JSON
+{
+  "cniVersion": "1.0.0",
+  "name": "berth",
+  "plugins": [
+    {
+      "type": "bridge", "bridge": "$BRIDGE", "isGateway": true, "ipMasq": true, "hairpinMode": true,
+      "ipam": {
+        "type": "host-local", "dataDir": "$BERTH_STATE/cni/ipam",
+        "ranges": [[{"subnet": "$NODE_POD_CIDR"}]], "routes": [{"dst": "0.0.0.0/0"}]
+      }
+    },
+    {"type": "portmap", "capabilities": {"portMappings": true}}
+  ]
+}
+JSON
+cat > "$CONF/containerd.toml" <<TOML
+version = 2
+root = "$BERTH_STATE/containerd"
+state = "$CTRD_STATE"
+disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
+[grpc]
+  address = "$CTRD_SOCK"
+[ttrpc]
+  address = "$CTRD_STATE/containerd.sock.ttrpc"
+[debug]
+  address = ""
+[metrics]
+  address = ""
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$BERTH_STATE/containerd/opt"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "registry.k8s.io/pause:$PAUSE_VERSION"
+  netns_mounts_under_state_dir = true
+  # this host has no CAP_SYS_RESOURCE: never ask runc to lower oom_score_adj below containerd's own
+  restrict_oom_score_adj = true
+  enable_cdi = false
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        BinaryName = "$RUNC"
+        Root = "$CTRD_STATE/runc"
+        SystemdCgroup = false
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "$CNI_BIN"
+    conf_dir = "$BERTH_STATE/cni/net.d"
+    max_conf_num = 1
+TOML
+start containerd "$CONTAINERD_BIN/containerd" --config "$CONF/containerd.toml"
+wait_for containerd 60 "$CONTAINERD_BIN/ctr" --address "$CTRD_SOCK" version
+
+# images: the node has no registry, every image comes from the cache
+"$CLUSTER_DIR/load-image" --all
+
+# --- kubelet ------------------------------------------------------------------------------------
+mkdir -p "$BERTH_STATE/kubelet" "$BERTH_STATE/pod-logs"
+cat > "$CONF/kubelet.yaml" <<YAML
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+authentication:
+  anonymous: {enabled: false}
+  webhook: {enabled: true}
+  x509: {clientCAFile: "$PKI/ca.crt"}
+authorization: {mode: Webhook}
+tlsCertFile: "$PKI/kubelet-serving.crt"
+tlsPrivateKeyFile: "$PKI/kubelet-serving.key"
+containerRuntimeEndpoint: "unix://$CTRD_SOCK"
+cgroupDriver: cgroupfs
+failCgroupV1: false
+failSwapOn: false
+clusterDNS: ["$DNS_SERVICE_IP"]
+clusterDomain: "$CLUSTER_DOMAIN"
+podLogsDir: "$BERTH_STATE/pod-logs"
+podCIDR: "$NODE_POD_CIDR"
+resolvConf: /etc/resolv.conf
+healthzBindAddress: 127.0.0.1
+healthzPort: 10248
+readOnlyPort: 0
+serializeImagePulls: false
+maxPods: 110
+imageGCHighThresholdPercent: 100
+evictionHard: {memory.available: "100Mi", nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%"}
+evictionPressureTransitionPeriod: 10s
+nodeStatusUpdateFrequency: 5s
+syncFrequency: 10s
+fileCheckFrequency: 10s
+shutdownGracePeriod: 0s
+YAML
+start kubelet "$K8S_BIN/kubelet" --config "$CONF/kubelet.yaml" --kubeconfig "$BERTH_STATE/kubelet.kubeconfig" \
+  --root-dir "$BERTH_STATE/kubelet" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" --v=1
+
+# --- kube-proxy ---------------------------------------------------------------------------------
+cat > "$CONF/kube-proxy.yaml" <<YAML
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+clientConnection: {kubeconfig: "$BERTH_STATE/kube-proxy.kubeconfig"}
+mode: iptables
+clusterCIDR: "$POD_CIDR"
+hostnameOverride: "$NODE_NAME"
+bindAddress: 0.0.0.0
+healthzBindAddress: 127.0.0.1:10256
+metricsBindAddress: 127.0.0.1:10249
+conntrack: {maxPerCore: 0, min: 0}
+iptables: {masqueradeAll: false, syncPeriod: 10s, minSyncPeriod: 0s, localhostNodePorts: false}
+YAML
+start kube-proxy "$K8S_BIN/kube-proxy" --config "$CONF/kube-proxy.yaml" --v=1
+
+wait_for "node $NODE_NAME Ready" 180 kc wait --for=condition=Ready "node/$NODE_NAME" --timeout=2s
+
+# --- add-ons ------------------------------------------------------------------------------------
+for m in "$CLUSTER_DIR"/manifests/*.yaml; do
+  sed -e "s|@DNS_SERVICE_IP@|$DNS_SERVICE_IP|g" -e "s|@CLUSTER_DOMAIN@|$CLUSTER_DOMAIN|g" \
+      -e "s|@COREDNS_VERSION@|$COREDNS_VERSION|g" -e "s|@METRICS_SERVER_VERSION@|$METRICS_SERVER_VERSION|g" \
+      -e "s|@LOCAL_PATH_VERSION@|$LOCAL_PATH_VERSION|g" -e "s|@LOCAL_PATH_DIR@|$BERTH_STATE/local-path|g" "$m"
+  echo "---"
+done > "$CONF/addons.yaml"
+kc apply -f "$CONF/addons.yaml" >> "$LOGS/addons.log"
+wait_for "CoreDNS" 180 kc -n kube-system rollout status deploy/coredns --timeout=2s
+wait_for "local-path-provisioner" 180 kc -n local-path-storage rollout status deploy/local-path-provisioner --timeout=2s
+wait_for "metrics-server" 180 kc -n kube-system rollout status deploy/metrics-server --timeout=2s
+wait_for "metrics API" 180 kc get --raw /apis/metrics.k8s.io/v1beta1/nodes
