@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@berth/testkit';
 
-const START = fileURLToPath(new URL('./start.ts', import.meta.url));
+const START = fileURLToPath(new URL('./start.mjs', import.meta.url));
 
 /** Runs `npm start`'s script until it prints the Names Manager URL; returns that URL and a stop function. */
-async function startBerth(env: Record<string, string>) {
-  const child = spawn(process.execPath, [START], {
+async function startBerth(env: Record<string, string>, node = process.execPath) {
+  const child = spawn(node, [START], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -66,6 +66,31 @@ test('npm start serves Names Manager on NAMES_PORT and the Todo API on TODO_API_
     );
     assert.equal(await second.stop(), 0);
   } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test("npm start on the machine's older Node fetches Node 24 from the npm registry once, then serves", async () => {
+  const oldNode = '/usr/bin/node';
+  const version = execFileSync(oldNode, ['--version'], { encoding: 'utf8' }).trim();
+  assert.ok(Number(version.slice(1).split('.')[0]) < 24, `this checks the bare-machine path: ${oldNode} is ${version}`);
+  const cache = mkdtempSync(join(tmpdir(), 'berth-cache-'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
+  const env = {
+    NAMES_PORT: String(await freePort()),
+    TODO_API_PORT: String(await freePort()),
+    DATA_DIR: dataDir,
+    BERTH_CACHE: cache,
+  };
+  try {
+    const berth = await startBerth(env, oldNode);
+    assert.equal((await fetch(`${berth.url}/api/names`)).status, 200);
+    assert.equal(await berth.stop(), 0);
+    const fetched = readdirSync(cache).find((entry) => /^node-\d/.test(entry));
+    assert.ok(fetched, `Node 24 was cached in ${cache}`);
+    assert.match(execFileSync(join(cache, fetched, 'bin/node'), ['--version'], { encoding: 'utf8' }), /^v24\./);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
   }
 });

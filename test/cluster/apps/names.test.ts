@@ -228,6 +228,7 @@ async function unexpectedWarnings(ns: string): Promise<string[]> {
 describe('helm install deploy/charts/names', () => {
   const ns = 'names-helm';
   const release = 'names';
+  let installedPassword = '';
   const values = (tag: string) => [
     '--values',
     join(CHART, 'values-dev.yaml'),
@@ -254,6 +255,15 @@ describe('helm install deploy/charts/names', () => {
     const started = Date.now();
     await helm(['install', release, CHART, '-n', ns, '--wait', '--timeout', '5m', ...values(TAG)]);
     report['helm install to all pods Ready'] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    installedPassword = await kubectl([
+      '-n',
+      ns,
+      'get',
+      'secret',
+      'names-db-credentials',
+      '-o',
+      'jsonpath={.data.POSTGRES_PASSWORD}',
+    ]);
   });
   after(async () => {
     await helm(['uninstall', release, '-n', ns, '--wait']).catch(() => undefined);
@@ -336,6 +346,20 @@ describe('helm install deploy/charts/names', () => {
     assert.equal(afterPods.length, 2);
     const accepted = await httpRequest(`${base}/api/names`, 'POST', { name: longName });
     assert.equal(accepted.status, 201, accepted.body);
+  });
+
+  test('the generated database password survives an upgrade, a rollback and another upgrade', async () => {
+    const password = await kubectl([
+      '-n',
+      ns,
+      'get',
+      'secret',
+      'names-db-credentials',
+      '-o',
+      'jsonpath={.data.POSTGRES_PASSWORD}',
+    ]);
+    assert.equal(password, installedPassword);
+    assert.match(Buffer.from(password, 'base64').toString(), /^[A-Za-z0-9]{32}$/);
   });
 
   test('no Warning events other than the expected, explained ones', async () => {
