@@ -18,22 +18,13 @@ import {
   httpRequest,
   KUBECONFIG,
   KUBECTL,
+  kubectl,
+  kubectlJson,
+  nodeIP,
   REPO,
   run,
   startLoad,
 } from '@berth/testkit/cluster';
-
-async function kubectl(args: string[], input?: string): Promise<string> {
-  return (await run(KUBECTL, args, input === undefined ? {} : { input })).stdout.trim();
-}
-
-async function kubectlJson<T>(args: string[]): Promise<T> {
-  return JSON.parse(await kubectl([...args, '-o', 'json'])) as T;
-}
-
-async function nodeIP(): Promise<string> {
-  return kubectl(['get', 'nodes', '-o', 'jsonpath={.items[0].status.addresses[?(@.type=="InternalIP")].address}']);
-}
 
 const MAIN = join(REPO, 'packages/berth/src/main.ts');
 const ENV: NodeJS.ProcessEnv = {
