@@ -229,6 +229,21 @@ export function taskOperations(tasks: TasksRepository, cursors: Cursors) {
     },
   });
 
+  // PUT and PATCH differ only in their body schema (defaults vs. given fields); storing is the same.
+  const storeUpdate = async ({
+    params,
+    body,
+    user,
+  }: {
+    params: { id: number };
+    body: Partial<TaskFields>;
+    user: { id: string };
+  }) => {
+    const row = await tasks.update(user.id, params.id, body);
+    if (row === undefined) throw notFound(params.id);
+    return serializeTask(row);
+  };
+
   const replace = operation({
     ...common,
     method: 'PUT',
@@ -239,11 +254,7 @@ export function taskOperations(tasks: TasksRepository, cursors: Cursors) {
     body: taskBody,
     response: { status: 200, description: 'The task as stored.', schema: taskSchema },
     errors: [404, 503],
-    async handler({ params, body, user }) {
-      const row = await tasks.update(user.id, params.id, body);
-      if (row === undefined) throw notFound(params.id);
-      return serializeTask(row);
-    },
+    handler: storeUpdate,
   });
 
   const patch = operation({
@@ -256,11 +267,7 @@ export function taskOperations(tasks: TasksRepository, cursors: Cursors) {
     body: taskPatch,
     response: { status: 200, description: 'The task as stored.', schema: taskSchema },
     errors: [404, 503],
-    async handler({ params, body, user }) {
-      const row = await tasks.update(user.id, params.id, body);
-      if (row === undefined) throw notFound(params.id);
-      return serializeTask(row);
-    },
+    handler: storeUpdate,
   });
 
   const toggle = operation({
