@@ -216,6 +216,9 @@ for (const { name: backendName, start } of backends) {
       ];
       const made: TaskJson[] = [];
       for (const spec of specs) made.push(await create(token, spec));
+      // PGlite's clock ticks in milliseconds: without a pause the touch can share
+      // the last create's updated_at, and the tie falls to the higher id.
+      await new Promise((resolve) => setTimeout(resolve, 20));
       await api.call('PATCH', `/api/tasks/${made[0]?.id}`, { token, body: { description: 'touched' } });
       const rank = { low: 0, medium: 1, high: 2 };
       const due = (task: TaskJson) => (task.due_at === null ? Number.POSITIVE_INFINITY : Date.parse(task.due_at));
