@@ -7,6 +7,10 @@ CLUSTER_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$CLUSTER_DIR/versions.env"
 export PATH="/usr/local/go/bin:$PATH"
 export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+# Go's module and build caches live in the Berth cache, so "cold" means cold (nothing compiled
+# on this machine is reused behind its back) and every component build shares the packages
+# the others already compiled (client-go, grpc, protobuf, ...).
+export GOMODCACHE="${GOMODCACHE:-$BERTH_CACHE/go/mod}" GOCACHE="${GOCACHE:-$BERTH_CACHE/go/build}"
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 need_root() { [ "$(id -u)" = 0 ] || die "run as root (sudo)"; }
