@@ -4,7 +4,7 @@
 // nothing, runs the checks against it and finally tears it down and checks nothing is left.
 
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { dirname, join } from 'node:path';
@@ -36,8 +36,29 @@ const podmanEnv = {
   CONTAINERS_STORAGE_CONF: join(DIR, 'lib', 'storage.conf'),
 };
 
-function sh(cmd, args, opts = {}) {
-  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 20 * 60_000, ...opts });
+// Bounds on the long steps, from times measured on the 2-core CI machine with other work on it
+// (README "Timings"). A cold `up` compiles every component first (1,194-1,555 s seen) and then
+// starts (about 60 s); a warm one only starts (44-70 s); `down` takes 20-50 s; a 1-layer image
+// build and import, under 30 s. Each bound is about three times the slowest time seen.
+const cacheIsWarm = [
+  `kubernetes-${versions.K8S_VERSION}`,
+  `etcd-${versions.ETCD_VERSION}`,
+  `containerd-${versions.CONTAINERD_VERSION}`,
+  `coredns-${versions.COREDNS_VERSION}`,
+  `metrics-server-${versions.METRICS_SERVER_VERSION}`,
+  `local-path-provisioner-${versions.LOCAL_PATH_VERSION}`,
+  `rootfs-${versions.DEBIAN_SUITE}`,
+  'images',
+].every((entry) => existsSync(join(CACHE, entry, '.done')));
+const UP_BOUND_MS = cacheIsWarm ? 5 * 60_000 : 75 * 60_000;
+const DOWN_BOUND_MS = 3 * 60_000;
+const SHORT_BOUND_MS = 60_000;
+const IMAGE_BOUND_MS = 5 * 60_000;
+
+/** Runs a program to completion; `timeout` is required, so no step waits on a hidden default. */
+function sh(cmd, args, opts) {
+  if (!opts?.timeout) throw new Error(`sh(${cmd}): state a timeout`);
+  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], ...opts });
 }
 function k(...args) {
   return sh(KUBECTL, ['--kubeconfig', KUBECONFIG, ...args], { timeout: 180_000 }).trim();
@@ -87,11 +108,14 @@ test('running as root on a machine with the cluster prerequisites', () => {
   assert.ok(existsSync('/dev/kmsg'), '/dev/kmsg present');
 });
 
-test('from nothing, up gives a Ready node, /readyz ok, pinned version', { timeout: 60 * 60_000 }, () => {
-  sh(join(DIR, 'down'), []);
+test('from nothing, up gives a Ready node, /readyz ok, pinned version', {
+  timeout: UP_BOUND_MS + DOWN_BOUND_MS + SHORT_BOUND_MS,
+}, () => {
+  sh(join(DIR, 'down'), [], { timeout: DOWN_BOUND_MS });
   assert.ok(!existsSync(STATE), 'state dir removed by down');
   const t0 = Date.now();
-  sh(join(DIR, 'up'), [], { stdio: ['ignore', 'inherit', 'inherit'] });
+  console.log(`# up: cache ${cacheIsWarm ? 'warm' : 'cold'}, bound ${UP_BOUND_MS / 60_000} min`);
+  sh(join(DIR, 'up'), [], { stdio: ['ignore', 'inherit', 'inherit'], timeout: UP_BOUND_MS });
   console.log(`# up took ${Math.round((Date.now() - t0) / 1000)}s`);
   assert.equal(
     k('get', 'node', 'berth-node', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'),
@@ -112,7 +136,7 @@ test('from nothing, up gives a Ready node, /readyz ok, pinned version', { timeou
   );
   assert.equal(k('-n', 'kube-system', 'get', 'deploy', 'coredns', '-o', 'jsonpath={.status.readyReplicas}'), '1');
   // status reports healthy
-  assert.match(sh(join(DIR, 'status'), []), /readyz: ok/);
+  assert.match(sh(join(DIR, 'status'), [], { timeout: SHORT_BOUND_MS }), /readyz: ok/);
 });
 
 test('a locally built image runs as a 2-replica Deployment behind a ClusterIP Service', {
@@ -121,11 +145,9 @@ test('a locally built image runs as a 2-replica Deployment behind a ClusterIP Se
   sh(
     'buildah',
     ['bud', '--pull=never', '--isolation', 'chroot', '--layers=false', '-t', APP_IMAGE, join(DIR, 'e2e-app')],
-    {
-      env: podmanEnv,
-    },
+    { env: podmanEnv, timeout: IMAGE_BOUND_MS },
   );
-  sh(join(DIR, 'load-image'), [APP_IMAGE], { env: podmanEnv });
+  sh(join(DIR, 'load-image'), [APP_IMAGE], { env: podmanEnv, timeout: IMAGE_BOUND_MS });
   assert.match(k('get', 'ns', '-o', 'name'), /namespace\/default/);
   kApply(`
 apiVersion: v1
@@ -456,8 +478,12 @@ test('rolling update under continuous requests from the host: zero failed reques
   assert.equal(JSON.parse(r.body).version, 'v2');
 });
 
-test('down leaves no processes, mounts, network namespaces or iptables rules behind', { timeout: 10 * 60_000 }, () => {
-  sh(join(DIR, 'down'), [], { stdio: ['ignore', 'inherit', 'inherit'] });
+/**
+ * What a cluster leaves on the machine while it runs: processes (control plane, containerd,
+ * shims, pods), mounts, network namespaces, links, iptables rules, cgroups, the state dir.
+ * Every one of them must be gone after `down`, and after an `up` that was killed part-way.
+ */
+function assertNothingLeft(after) {
   const markers = [
     STATE,
     '/run/berth-containerd',
@@ -468,38 +494,104 @@ test('down leaves no processes, mounts, network namespaces or iptables rules beh
   const leftovers = [];
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     let cmd = '';
+    let cgroup = '';
     try {
       cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      cgroup = readFileSync(`/proc/${pid}/cgroup`, 'utf8');
     } catch {
       continue;
     }
-    if (markers.some((m) => cmd.includes(m))) leftovers.push(`${pid}: ${cmd}`);
+    if (markers.some((m) => cmd.includes(m)) || cgroup.includes('/kubepods')) leftovers.push(`${pid}: ${cmd}`);
   }
-  assert.deepEqual(leftovers, [], 'no cluster processes left');
+  assert.deepEqual(leftovers, [], `no cluster processes left after ${after}`);
   const mounts = readFileSync('/proc/mounts', 'utf8')
     .split('\n')
     .filter((l) => l.includes(STATE) || l.includes('/run/berth-containerd') || l.includes('kubelet'));
-  assert.deepEqual(mounts, [], 'no cluster mounts left');
-  const netns = sh('ip', ['netns', 'list'])
+  assert.deepEqual(mounts, [], `no cluster mounts left after ${after}`);
+  const netns = sh('ip', ['netns', 'list'], { timeout: SHORT_BOUND_MS })
     .split('\n')
     .filter((l) => /cni-/.test(l));
-  assert.deepEqual(netns, [], 'no pod network namespaces left');
+  assert.deepEqual(netns, [], `no pod network namespaces left after ${after}`);
   const nsfs = readFileSync('/proc/mounts', 'utf8')
     .split('\n')
     .filter((l) => / nsfs /.test(l) && /cni-|berth/.test(l));
-  assert.deepEqual(nsfs, [], 'no netns bind mounts left');
-  assert.throws(() => sh('ip', ['link', 'show', 'berth0']), 'CNI bridge removed');
-  assert.throws(() => sh('ip', ['link', 'show', 'berth-node']), 'node address interface removed');
+  assert.deepEqual(nsfs, [], `no netns bind mounts left after ${after}`);
+  assert.throws(() => sh('ip', ['link', 'show', 'berth0'], { timeout: SHORT_BOUND_MS }), 'CNI bridge removed');
+  assert.throws(
+    () => sh('ip', ['link', 'show', 'berth-node'], { timeout: SHORT_BOUND_MS }),
+    'node address interface removed',
+  );
   for (const save of ['iptables-save', 'ip6tables-save']) {
-    const rules = sh(save, [])
+    const rules = sh(save, [], { timeout: SHORT_BOUND_MS })
       .split('\n')
       .filter((l) => /KUBE-|CNI-|berth/.test(l));
-    assert.deepEqual(rules, [], `no cluster rules left in ${save}`);
+    assert.deepEqual(rules, [], `no cluster rules left in ${save} after ${after}`);
   }
-  const vethsOnBridge = sh('ip', ['-o', 'link'])
+  const vethsOnBridge = sh('ip', ['-o', 'link'], { timeout: SHORT_BOUND_MS })
     .split('\n')
     .filter((l) => /master berth0/.test(l));
-  assert.deepEqual(vethsOnBridge, []);
-  assert.ok(!existsSync(STATE), 'state dir removed');
-  assert.ok(!existsSync('/sys/fs/cgroup/cpu/kubepods'), 'kubepods cgroup removed');
+  assert.deepEqual(vethsOnBridge, [], `no pod veths left after ${after}`);
+  assert.ok(!existsSync(STATE), `state dir removed after ${after}`);
+  assert.ok(!existsSync('/sys/fs/cgroup/cpu/kubepods'), `kubepods cgroup removed after ${after}`);
+}
+
+test('down leaves no processes, mounts, network namespaces or iptables rules behind', {
+  timeout: DOWN_BOUND_MS + SHORT_BOUND_MS,
+}, () => {
+  sh(join(DIR, 'down'), [], { stdio: ['ignore', 'inherit', 'inherit'], timeout: DOWN_BOUND_MS });
+  assertNothingLeft('down');
+  // The suite's own image would otherwise stay in the build storage run after run.
+  // (absent when the test that builds it failed early: nothing to remove then)
+  const images = sh('buildah', ['images', '--format', '{{.Name}}:{{.Tag}}'], {
+    env: podmanEnv,
+    timeout: SHORT_BOUND_MS,
+  });
+  if (images.split('\n').includes(APP_IMAGE)) {
+    sh('buildah', ['rmi', '--force', APP_IMAGE], { env: podmanEnv, timeout: SHORT_BOUND_MS });
+  }
+});
+
+/**
+ * Starts `up` from nothing, sends it `signal` once its log shows `marker`, and returns how it
+ * ended. The signal goes to the `up` process alone, as a test runner's timeout sends it (a
+ * terminal's Ctrl-C would also reach its children, which is the easier case).
+ */
+async function killUpWhen(marker, signal) {
+  sh(join(DIR, 'down'), [], { timeout: DOWN_BOUND_MS });
+  const up = spawn(join(DIR, 'up'), [], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  const sawMarker = new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      log += chunk;
+      if (log.includes(marker)) resolve();
+    };
+    up.stdout.on('data', onData);
+    up.stderr.on('data', onData);
+    up.on('exit', () => reject(new Error(`up ended before "${marker}":\n${log}`)));
+  });
+  const ended = new Promise((resolve) => up.on('exit', (code, sig) => resolve({ code, signal: sig })));
+  await sawMarker;
+  up.kill(signal);
+  const result = await ended;
+  return { ...result, log };
+}
+
+test('an up killed while the control plane starts (Ctrl-C) leaves nothing behind', {
+  timeout: UP_BOUND_MS + 2 * DOWN_BOUND_MS,
+}, async () => {
+  const { code, log } = await killUpWhen('starting kube-apiserver', 'SIGINT');
+  assert.equal(code, 130, `up exits 130 after SIGINT:\n${log}`);
+  assert.match(log, /up interrupted \(INT\)/);
+  assertNothingLeft('an up interrupted by SIGINT');
+});
+
+test('an up killed while pods start (a timeout) leaves nothing behind', {
+  timeout: UP_BOUND_MS + 2 * DOWN_BOUND_MS,
+}, async () => {
+  // By the time the node is Ready, containerd runs, and CoreDNS, metrics-server and
+  // local-path-provisioner are being created: shims, pod netns, mounts and iptables rules exist.
+  const { code, log } = await killUpWhen('node berth-node Ready: ok', 'SIGTERM');
+  assert.equal(code, 143, `up exits 143 after SIGTERM:\n${log}`);
+  assert.match(log, /up interrupted \(TERM\)/);
+  assertNothingLeft('an up interrupted by SIGTERM');
 });

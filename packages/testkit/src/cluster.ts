@@ -40,12 +40,29 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a program (no shell); rejects with its output when it exits non-zero. */
+/**
+ * How long a program run by these helpers may take unless its caller states otherwise. The
+ * kubectl and helm calls of the suites carry their own `--timeout` of at most 5 minutes, so
+ * this is a backstop for a call that hangs before it gets there (an unanswered connection).
+ */
+const RUN_BOUND_MS = 6 * 60_000;
+/**
+ * An app image build: `npm ci` of the production dependencies on the locally built node base
+ * image, then a copy of the sources; MEASURE-ME on the 2-core CI machine with the cluster
+ * running beside it.
+ */
+const IMAGE_BUILD_BOUND_MS = 8 * 60_000;
+
+/**
+ * Runs a program (no shell); rejects with its output when it exits non-zero, or when it runs
+ * past `timeoutMs` (it is then sent SIGTERM, and SIGKILL 10 s later).
+ */
 export function run(
   command: string,
   args: string[],
-  options: { input?: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean; cwd?: string } = {},
+  options: { input?: string; env?: NodeJS.ProcessEnv; allowFailure?: boolean; cwd?: string; timeoutMs?: number } = {},
 ): Promise<RunResult> {
+  const timeoutMs = options.timeoutMs ?? RUN_BOUND_MS;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       env: options.env ?? { ...process.env, KUBECONFIG },
@@ -54,12 +71,21 @@ export function run(
     });
     let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    }, timeoutMs);
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => {
+      clearTimeout(timer);
       const result = { code, stdout, stderr };
-      if (code === 0 || options.allowFailure) resolve(result);
+      if (timedOut)
+        reject(new Error(`${command} ${args.join(' ')} ran past its ${timeoutMs} ms bound\n${stderr}${stdout}`));
+      else if (code === 0 || options.allowFailure) resolve(result);
       else reject(new Error(`${command} ${args.join(' ')} exited ${code}\n${stderr}${stdout}`));
     });
     child.stdin.end(options.input ?? '');
@@ -76,13 +102,6 @@ export async function kubectlJson<T = { items: Record<string, unknown>[] }>(args
 
 export async function helm(args: string[]): Promise<string> {
   return (await run(process.env.HELM ?? 'helm', ['--kubeconfig', KUBECONFIG, ...args])).stdout;
-}
-
-export async function clusterScript(
-  name: 'up' | 'down' | 'status' | 'load-image',
-  args: string[] = [],
-): Promise<string> {
-  return (await run(join(CLUSTER_DIR, name), args)).stdout;
 }
 
 export async function nodeIP(): Promise<string> {
@@ -126,7 +145,7 @@ export async function buildImage(
       tag,
       '.',
     ],
-    { env: imageToolEnv },
+    { env: imageToolEnv, timeoutMs: IMAGE_BUILD_BOUND_MS },
   );
 }
 

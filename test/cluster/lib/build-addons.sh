@@ -15,7 +15,8 @@ build() { # name version tags module pkg...
   # wrapper module: go install pkg@version refuses modules with exclude/replace directives
   mkdir -p "$out/src"
   printf 'module berth.local/%s-build\n\ngo 1.26\n\nrequire %s %s\n' "$name" "$mod" "$ver" > "$out/src/go.mod"
-  ( cd "$out/src" && CGO_ENABLED=0 GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -tags "$tags" -ldflags "-s -w $LDX" -o "$out/bin/" "$@" )
+  if [ -n "${MAIN_GO:-}" ]; then printf '%s\n' "$MAIN_GO" > "$out/src/main.go"; fi
+  ( cd "$out/src" && CGO_ENABLED=0 GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -tags "$tags" -ldflags "-s -w $LDX" -o "$out/bin/${MAIN_GO:+$name}" "$@" )
   build_done "$name-$ver"
   touch "$out/.done"
 }
@@ -28,8 +29,34 @@ if want containerd; then
     github.com/containerd/containerd/cmd/containerd-shim-runc-v2 \
     github.com/containerd/containerd/cmd/ctr
 fi
+# CoreDNS with only the plugins our Corefile names (manifests/coredns.yaml), the way CoreDNS
+# documents custom builds: a main package that imports those plugins and calls coremain.Run.
+# The stock build links all ~60 plugins with the AWS, Azure, Google Cloud and Datadog SDKs:
+# 140 s and 79 MB from a cold cache here, against 74 s and 55 MB for these ten.
+corefile_plugins() { # the directives of the Corefile's server block, one a line
+  awk '/Corefile: \|/ { on = 1; next }
+       on && /^[^ ]/ { on = 0 }
+       on {
+         line = $0; sub(/^ +/, "", line)
+         if (depth == 1 && line != "" && line !~ /^}/) { split(line, word, /[ {]/); print word[1] }
+         depth += gsub(/{/, "{", line) - gsub(/}/, "}", line)
+       }' "$CLUSTER_DIR/manifests/coredns.yaml" | sort -u
+}
+coredns_main() { # main.go importing each directive's package, as CoreDNS's plugin.cfg maps it
+  local dir cfg directive pkg
+  dir=$(cd "$BERTH_CACHE" && GOFLAGS=-mod=mod go mod download -json "github.com/coredns/coredns@$COREDNS_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  cfg="$dir/plugin.cfg"
+  echo 'package main'; echo; echo 'import ('
+  for directive in $(corefile_plugins); do
+    pkg=$(sed -n "s/^$directive:\(.*\)$/\1/p" "$cfg")
+    [ -n "$pkg" ] || die "Corefile directive '$directive' is not a CoreDNS $COREDNS_VERSION plugin"
+    case "$pkg" in */*) ;; *) pkg="github.com/coredns/coredns/plugin/$pkg" ;; esac
+    printf '\t_ "%s"\n' "$pkg"
+  done
+  printf '\t"github.com/coredns/coredns/coremain"\n)\n\nfunc main() { coremain.Run() }\n'
+}
 if want coredns; then
-  LDX=""; build coredns "$COREDNS_VERSION" "" github.com/coredns/coredns github.com/coredns/coredns
+  LDX=""; MAIN_GO=$(coredns_main) build coredns "$COREDNS_VERSION" "" github.com/coredns/coredns .
 fi
 if want metrics-server; then
   LDX="-X sigs.k8s.io/metrics-server/pkg/version.gitVersion=$METRICS_SERVER_VERSION"

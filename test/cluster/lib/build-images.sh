@@ -7,7 +7,7 @@ source "$(dirname "$0")/common.sh"
 need_root
 export CONTAINERS_CONF="$CLUSTER_DIR/lib/containers.conf"
 export CONTAINERS_STORAGE_CONF="$CLUSTER_DIR/lib/storage.conf"
-KEY=$(cat "$CLUSTER_DIR/versions.env" "$CLUSTER_DIR"/images/* "$0" | sha256sum | cut -c1-12)
+KEY=$(images_key)
 OUT="$BERTH_CACHE/images-$KEY"
 if [ -f "$OUT/.done" ]; then log "images cached in $OUT"; ln -sfn "$OUT" "$BERTH_CACHE/images"; exit 0; fi
 build_started

@@ -17,3 +17,5 @@ need_root() { [ "$(id -u)" = 0 ] || die "run as root (sudo)"; }
 # build_started / build_done <name>: append "<name> <seconds>" to $BERTH_CACHE/build-times.txt
 build_started() { BUILD_T0=$(date +%s); }
 build_done() { echo "$1 $(( $(date +%s) - BUILD_T0 ))s $(date -u +%FT%TZ)" >> "$BERTH_CACHE/build-times.txt"; }
+# images_key: the cache key of the base images, a hash of what they are built from
+images_key() { cat "$CLUSTER_DIR/versions.env" "$CLUSTER_DIR"/images/* "$CLUSTER_DIR/lib/build-images.sh" | sha256sum | cut -c1-12; }
