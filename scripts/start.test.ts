@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -28,6 +29,7 @@ async function startBerth(env: Record<string, string>, node = process.execPath) 
   });
   return {
     url: url.replace('localhost', '127.0.0.1'),
+    output: () => output,
     async stop() {
       child.kill('SIGINT'); // Ctrl-C
       return exited;
@@ -91,6 +93,122 @@ test("npm start on the machine's older Node fetches Node 24 from the npm registr
     assert.match(execFileSync(join(cache, fetched, 'bin/node'), ['--version'], { encoding: 'utf8' }), /^v24\./);
   } finally {
     rmSync(cache, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+/** Runs `npm start` expecting it to refuse to start; returns its exit code and everything it printed. */
+async function startRefused(env: Record<string, string>) {
+  const child = spawn(process.execPath, [START], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return { code, output };
+}
+
+test('a port variable that is not a port is reported by its name, and nothing starts', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
+  try {
+    const { code, output } = await startRefused({ NAMES_PORT: 'abc', DATA_DIR: dataDir });
+    assert.equal(code, 2);
+    assert.match(output, /NAMES_PORT=abc is not a port: use a whole number from 1 to 65535/);
+    assert.doesNotMatch(output, /PORT: must|\n\s+at /, 'no service-level message, no stack trace');
+    assert.deepEqual(readdirSync(dataDir), [], 'no database was opened');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a port in use is reported with the variable that moves the app elsewhere', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
+  const squatter = createServer();
+  const port = await new Promise<number>((resolve) =>
+    squatter.listen(0, 'localhost', () => resolve((squatter.address() as { port: number }).port)),
+  );
+  try {
+    const { code, output } = await startRefused({
+      NAMES_PORT: String(await freePort()),
+      TODO_API_PORT: String(port),
+      DATA_DIR: dataDir,
+    });
+    assert.equal(code, 1);
+    assert.match(
+      output,
+      new RegExp(`Port ${port} \\(Todo API\\) is already in use.*TODO_API_PORT=${port + 1} npm start`),
+    );
+    assert.doesNotMatch(output, /EADDRINUSE|\n\s+at /);
+    assert.deepEqual(readdirSync(dataDir), [], 'no database was opened');
+  } finally {
+    squatter.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('npm start prints pages that answer, and readable logs without a line per request', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
+  const env = {
+    NAMES_PORT: String(await freePort()),
+    TODO_API_PORT: String(await freePort()),
+    DATA_DIR: dataDir,
+    BERTH_LOGS: 'pretty',
+  };
+  try {
+    const berth = await startBerth(env);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the rest of the banner
+    const opened = [...berth.output().matchAll(/^ {2}(.+?)\s+(http:\/\/localhost:\d+\S*)$/gm)].map((m) => m[2] ?? '');
+    assert.ok(
+      opened.some((url) => url.endsWith('/api/docs')),
+      `the Todo API's docs page is printed:\n${berth.output()}`,
+    );
+    for (const url of opened) {
+      const answer = await fetch(url.replace('localhost', '127.0.0.1'));
+      assert.equal(answer.status, 200, `${url} answers`);
+      assert.match(answer.headers.get('content-type') ?? '', /text\/html/, `${url} is a page to open`);
+    }
+    await fetch(`${berth.url}/api/names`);
+    await berth.stop();
+    const lines = berth.output().split('\n');
+    assert.deepEqual(
+      lines.filter((line) => /^\[[\w-]+\] \{/.test(line)),
+      [],
+      'no raw JSON log lines on the terminal',
+    );
+    assert.ok(
+      lines.some((line) => /^\[names\] \[\d\d:\d\d:\d\d\] INFO: /.test(line)),
+      berth.output(),
+    );
+    assert.doesNotMatch(berth.output(), /request completed/, 'per-request lines are hidden unless asked for');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a slow start says what it is doing, and a second npm start on the same data folder says who holds it', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
+  const env = {
+    NAMES_PORT: String(await freePort()),
+    TODO_API_PORT: String(await freePort()),
+    DATA_DIR: dataDir,
+    BERTH_LOGS: 'pretty',
+    BERTH_SLOW_START_MS: '0', // every start counts as slow here
+  };
+  const first = await startBerth(env);
+  try {
+    assert.match(first.output(), /Names Manager is still starting: opening database \(\d+ s\)/);
+    const second = await startRefused({
+      ...env,
+      NAMES_PORT: String(await freePort()),
+      TODO_API_PORT: String(await freePort()),
+    });
+    assert.equal(second.code, 1);
+    assert.match(second.output, /The embedded database in .* is in use by process \d+\. Stop that process/);
+    assert.doesNotMatch(second.output, /\n\S*\s+at |throw new|Node\.js v/, 'the message alone, no stack trace');
+  } finally {
+    assert.equal(await first.stop(), 0);
     rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -1,11 +1,13 @@
 // `npm start`: every Berth app on this machine, on the embedded database, in
 // one terminal. Each service runs as its own process exactly as it would in a
 // pod (same entry point, configured by environment); this script only picks
-// ports and a data directory, prefixes their logs, and stops them together.
+// ports and a data directory, shows their logs, and stops them together.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { createLogView, logViewOptions } from './local-run/log-view.ts';
+import { busyPorts, readPorts } from './local-run/ports.ts';
 
 interface App {
   /** Short name used as the log prefix. */
@@ -14,6 +16,8 @@ interface App {
   entry: string;
   portVariable: string;
   defaultPort: number;
+  /** What a person opens: the UI, or an API's docs page. */
+  open: { path: string; label: string };
   env?: Record<string, string>;
 }
 
@@ -25,6 +29,7 @@ const apps: App[] = [
     entry: 'apps/names/api/src/main.ts',
     portVariable: 'NAMES_PORT',
     defaultPort: 5000,
+    open: { path: '/', label: 'Names Manager' },
     env: { STATIC_DIR: resolve(root, 'apps/names/web/public') },
   },
   {
@@ -33,18 +38,49 @@ const apps: App[] = [
     entry: 'apps/todo/api/src/main.ts',
     portVariable: 'TODO_API_PORT',
     defaultPort: 8000,
+    open: { path: '/api/docs', label: 'Todo API docs' },
     // Development: a JWT secret is generated once and kept in DATA_DIR unless JWT_SECRET is set.
     env: { NODE_ENV: 'development' },
   },
 ];
 
+/** After this long without readiness, and then every PROGRESS_EVERY_MS, say what a service is doing. */
+const SLOW_START_MS = Number(process.env.BERTH_SLOW_START_MS ?? 3000);
+const PROGRESS_EVERY_MS = 5000;
+
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 const host = process.env.HOST ?? 'localhost';
+const showLine = createLogView(logViewOptions(process.env, process.stdout.isTTY === true));
 const children = new Map<string, ChildProcess>();
+/** The last thing each service logged, to say what it is doing while it starts. */
+const lastMessage = new Map<string, string>();
 let stopping = false;
 
-function portOf(app: App): string {
-  return process.env[app.portVariable] ?? String(app.defaultPort);
+const portRequests = apps.map((app) => ({
+  title: app.title,
+  variable: app.portVariable,
+  defaultPort: app.defaultPort,
+}));
+const portCheck = readPorts(portRequests, process.env);
+if (!portCheck.ok) {
+  for (const problem of portCheck.problems) console.error(problem);
+  process.exit(2);
+}
+const ports = portCheck.ports;
+const portOf = (app: App) => ports.get(app.portVariable) as number;
+const busy = await busyPorts(portRequests, ports, host);
+if (busy.length > 0) {
+  for (const problem of busy) console.error(problem);
+  process.exit(1);
+}
+
+function remember(app: App, line: string): void {
+  try {
+    const { msg } = JSON.parse(line) as { msg?: unknown };
+    if (typeof msg === 'string' && msg !== 'request completed') lastMessage.set(app.id, msg);
+  } catch {
+    // not a log line
+  }
 }
 
 function launch(app: App): ChildProcess {
@@ -52,7 +88,7 @@ function launch(app: App): ChildProcess {
     env: {
       ...process.env,
       ...app.env,
-      PORT: portOf(app),
+      PORT: String(portOf(app)),
       HOST: host,
       DATA_DIR: dataDir,
       // No load balancer to drain from on a laptop: stop at once on Ctrl-C.
@@ -61,7 +97,11 @@ function launch(app: App): ChildProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on('line', (line) => console.log(`[${app.id}] ${line}`));
+    createInterface({ input: stream }).on('line', (line) => {
+      remember(app, line);
+      const shown = showLine(line);
+      if (shown !== undefined) console.log(`[${app.id}] ${shown}`);
+    });
   }
   child.on('exit', (code, signal) => {
     children.delete(app.id);
@@ -76,11 +116,19 @@ function launch(app: App): ChildProcess {
 
 async function waitUntilReady(app: App): Promise<boolean> {
   const url = `http://127.0.0.1:${portOf(app)}/readyz`;
-  for (let attempt = 0; attempt < 600 && children.has(app.id); attempt++) {
+  const started = Date.now();
+  let nextProgress = started + SLOW_START_MS;
+  while (children.has(app.id)) {
     try {
       if ((await fetch(url)).ok) return true;
     } catch {
       // not listening yet
+    }
+    const doing = lastMessage.get(app.id);
+    if (doing !== undefined && Date.now() >= nextProgress) {
+      nextProgress = Date.now() + PROGRESS_EVERY_MS;
+      const seconds = Math.round((Date.now() - started) / 1000);
+      console.log(`  ${app.title} is still starting: ${doing} (${seconds} s)`);
     }
     await new Promise((done) => setTimeout(done, 100));
   }
@@ -95,11 +143,11 @@ function stopAll(): void {
 process.on('SIGINT', stopAll);
 process.on('SIGTERM', stopAll);
 
-console.log(`Berth: starting ${apps.length} app(s); data in ${dataDir}`);
+console.log(`Berth: starting ${apps.length} apps; data in ${dataDir}`);
 for (const app of apps) children.set(app.id, launch(app));
 const ready = await Promise.all(apps.map(waitUntilReady));
 if (ready.every(Boolean)) {
-  console.log('');
-  for (const app of apps) console.log(`  ${app.title.padEnd(16)} http://localhost:${portOf(app)}`);
-  console.log('\nPress Ctrl-C to stop.');
+  console.log('\nOpen:');
+  for (const app of apps) console.log(`  ${app.open.label.padEnd(16)} http://localhost:${portOf(app)}${app.open.path}`);
+  console.log('\nPress Ctrl-C to stop. Request logs: BERTH_LOG_REQUESTS=1 npm start');
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { exitWithStartupError, StartupError } from './startup-error.ts';
 
 /**
  * Configuration comes from environment variables only (12-factor). A service
@@ -45,9 +46,7 @@ export function loadConfig<Schema extends z.ZodType>(schema: Schema, env: Env = 
     return parseConfig(schema, env);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${JSON.stringify({ level: 'fatal', msg: error.message, problems: error.problems })}\n`);
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
+    exitWithStartupError(new StartupError(error.message, { problems: error.problems }));
   }
 }
 

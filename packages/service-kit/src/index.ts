@@ -15,3 +15,4 @@ export {
   serviceConfigSchema,
   serviceVariables,
 } from './service.ts';
+export { exitWithStartupError, StartupError } from './startup-error.ts';

@@ -18,6 +18,7 @@ import { errorHandling } from './errors.ts';
 import { Health, healthRoutes } from './health.ts';
 import { createLogger, LOG_LEVELS, type Logger } from './logger.ts';
 import { createMetrics, type Metrics, metricsPlugin } from './metrics.ts';
+import { exitWithStartupError, StartupError } from './startup-error.ts';
 
 /** Variables every service reads, in addition to its own. */
 export function serviceVariables(defaultPort: number) {
@@ -115,7 +116,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const logger = options.logger ?? createLogger(name, config.LOG_LEVEL);
   const target = databaseTarget(config, name);
   logger.info({ database: describeTarget(target) }, 'opening database');
-  const db = await openDatabase(target, logger);
+  const db = await openDatabase(target, logger).catch((error: unknown) => {
+    if (error instanceof StartupError) exitWithStartupError(error);
+    throw error;
+  });
   try {
     const applied = await migrateWhenReachable(db, name, readMigrations(options.migrationsDir), {
       logger,

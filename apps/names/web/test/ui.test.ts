@@ -68,6 +68,30 @@ for (const { name: backendName, start } of backends) {
       );
     });
 
+    test('at 360 px nothing overflows sideways: Add and every Delete are on screen', async () => {
+      const phone = await browser.newPage({ viewport: { width: 360, height: 740 } });
+      const notFound: string[] = [];
+      phone.on('response', (response) => {
+        if (response.status() >= 400) notFound.push(`${response.status()} ${response.url()}`);
+      });
+      try {
+        await phone.goto(api.url);
+        await phone.fill('#name-input', 'Maximiliana Wolfeschlegelsteinhausenberger');
+        await phone.click('button[type=submit]');
+        await phone.locator('#names tbody tr', { hasText: 'Maximiliana' }).waitFor();
+        const scrollWidth = await phone.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(scrollWidth <= 360, `the page is ${scrollWidth} px wide`);
+        for (const button of await phone.locator('button').all()) {
+          const box = await button.boundingBox();
+          assert.ok(box && box.x >= 0 && box.x + box.width <= 360, `${await button.textContent()} is on screen`);
+        }
+        assert.deepEqual(notFound, [], 'every resource the page asks for exists (the favicon too)');
+        assert.equal(await phone.getAttribute('link[rel=icon]', 'href'), 'favicon.svg');
+      } finally {
+        await phone.close();
+      }
+    });
+
     test('names are shown as text, never as markup', async () => {
       await page.fill('#name-input', '<img src=x onerror="window.pwned=1">');
       await page.click('button[type=submit]');

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { StartupError } from '../startup-error.ts';
 import type { Database, Queryable } from './database.ts';
 
 /**
@@ -58,7 +59,7 @@ function lockDataDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(lockFile, 'utf8'));
       if (isRunning(owner)) {
-        throw new Error(
+        throw new StartupError(
           `The embedded database in ${dataDir} is in use by process ${owner}. Stop that process, or set DATA_DIR to another directory.`,
         );
       }
