@@ -1,9 +1,10 @@
 import type { Context } from '../context.ts';
 import { diagnose } from '../doctor/diagnose.ts';
 import { checkEnvironment } from '../doctor/environment.ts';
+import { readSnapshot } from '../doctor/read-snapshot.ts';
 import { renderDiagnosis } from '../doctor/render.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
-import { apiStatus, readSnapshot } from '../kube.ts';
+import { apiStatus } from '../kube.ts';
 
 export async function doctor(ctx: Context, positionals: string[]): Promise<ExitCode> {
   const { out } = ctx;

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { AppDefinition } from '../apps.ts';
 import { parseDuration, parseSet } from '../args.ts';
 import type { Context } from '../context.ts';
-import { diagnose, type Finding } from '../doctor/diagnose.ts';
+import { diagnose } from '../doctor/diagnose.ts';
+import type { Finding } from '../doctor/findings.ts';
+import { readSnapshot } from '../doctor/read-snapshot.ts';
 import { renderFinding } from '../doctor/render.ts';
 import { BerthError, EXIT, type ExitCode } from '../exit-codes.ts';
 import {
@@ -18,7 +20,7 @@ import {
   importSteps,
   withPrivilege,
 } from '../flavour.ts';
-import { apiStatus, readSnapshot } from '../kube.ts';
+import { apiStatus } from '../kube.ts';
 import { projectFile } from '../paths.ts';
 import { run, toolAvailable } from '../process.ts';
 import { helmStatus, publicUrl, selector } from '../release.ts';

@@ -2,7 +2,7 @@ import type { V1Node, V1StorageClass } from '@kubernetes/client-node';
 import { BUILDERS, detectFlavour, type FlavourFacts } from '../flavour.ts';
 import type { Kube } from '../kube.ts';
 import { toolAvailable } from '../process.ts';
-import { defaultStorageClasses } from './diagnose.ts';
+import { defaultStorageClasses } from './storage.ts';
 
 export type CheckState = 'ok' | 'warn' | 'fail';
 
