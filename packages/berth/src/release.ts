@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import type { V1Service } from '@kubernetes/client-node';
-import type { AppDefinition } from './apps.ts';
+import type { AppDefinition } from './apps/descriptor.ts';
 import type { Context } from './context.ts';
 import { BerthError, EXIT } from './exit-codes.ts';
 import { detectFlavour, type FlavourFacts } from './flavour.ts';
@@ -107,8 +107,12 @@ export interface PublicUrl {
 }
 
 /** Where users reach the app: --url, the NodePort on the node's address, an Ingress host, or a port-forward. */
-export async function publicUrl(ctx: Context, app: AppDefinition, flavour?: FlavourFacts): Promise<PublicUrl> {
-  const given = ctx.string('url');
+export async function publicUrl(
+  ctx: Context,
+  app: AppDefinition,
+  known: { given?: string | undefined; flavour?: FlavourFacts } = {},
+): Promise<PublicUrl> {
+  const { given, flavour } = known;
   if (given) return { url: given.replace(/\/$/, ''), how: 'given', close: () => undefined };
   const service = await componentService(ctx, app, app.entry);
   const port = service.spec?.ports?.[0];
@@ -160,7 +164,7 @@ export async function databasePod(ctx: Context, app: AppDefinition): Promise<{ p
     throw new BerthError(
       `no ready database pod for release ${ctx.release(app)} in namespace ${namespace}`,
       EXIT.unhealthy,
-      `berth doctor ${app.name}${ctx.string('namespace') ? ` -n ${namespace}` : ''}`,
+      `berth doctor ${app.name}${ctx.namespaceFlag()}`,
     );
   }
   return { pod: pod.metadata.name, container: app.database.container };

@@ -5,8 +5,12 @@ import { readSnapshot } from '../doctor/read-snapshot.ts';
 import { renderDiagnosis } from '../doctor/render.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { apiStatus } from '../kube.ts';
+import type { CommandInput, DOCTOR_OPTIONS } from '../registry.ts';
 
-export async function doctor(ctx: Context, positionals: string[]): Promise<ExitCode> {
+export async function doctor(
+  ctx: Context,
+  { positionals, options }: CommandInput<typeof DOCTOR_OPTIONS>,
+): Promise<ExitCode> {
   const { out } = ctx;
   const env = await checkEnvironment(() => ctx.kube());
   out.line(out.paint('bold', 'Tools and cluster'));
@@ -29,9 +33,8 @@ export async function doctor(ctx: Context, positionals: string[]): Promise<ExitC
     return EXIT.environment;
   }
   let exit: ExitCode = EXIT.ok;
-  const explicit =
-    positionals[0] !== undefined || ctx.string('namespace') !== undefined || ctx.string('app') !== undefined;
-  if (!ctx.flag('cluster-only')) {
+  const explicit = positionals[0] !== undefined || options.namespace !== undefined || options.app !== undefined;
+  if (!options['cluster-only']) {
     const app = ctx.app(positionals[0]);
     const namespace = ctx.namespace(app);
     const kube = ctx.kube();
@@ -46,9 +49,7 @@ export async function doctor(ctx: Context, positionals: string[]): Promise<ExitC
     if (!exists) {
       if (explicit) {
         out.bad(`namespace ${namespace} does not exist`);
-        out.line(
-          `    fix: deploy the app first: berth up ${app.name}${ctx.string('namespace') ? ` -n ${namespace}` : ''}`,
-        );
+        out.line(`    fix: deploy the app first: berth up ${app.name}${ctx.namespaceFlag()}`);
         exit = EXIT.unhealthy;
       } else
         out.line(

@@ -2,6 +2,7 @@ import { parseDuration, parsePositiveInt } from '../args.ts';
 import type { Context } from '../context.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { runLoad } from '../load.ts';
+import type { CommandInput, LOAD_OPTIONS } from '../registry.ts';
 import { publicUrl, selector } from '../release.ts';
 
 export interface HpaSample {
@@ -12,13 +13,13 @@ export interface HpaSample {
   cpu?: number;
 }
 
-export async function load(ctx: Context): Promise<ExitCode> {
+export async function load(ctx: Context, { options }: CommandInput<typeof LOAD_OPTIONS>): Promise<ExitCode> {
   const app = ctx.app();
   const namespace = ctx.namespace(app);
-  const durationMs = parseDuration(ctx.string('duration') ?? '30s', 'duration');
-  const connections = parsePositiveInt(ctx.string('connections') ?? '10', 'connections');
-  const target = await publicUrl(ctx, app);
-  const url = target.url + (ctx.string('path') ?? app.loadPath);
+  const durationMs = parseDuration(options.duration ?? '30s', 'duration');
+  const connections = parsePositiveInt(options.connections ?? '10', 'connections');
+  const target = await publicUrl(ctx, app, { given: options.url });
+  const url = target.url + (options.path ?? app.loadPath);
   const kube = ctx.kube();
   const samples: HpaSample[] = [];
   const started = Date.now();

@@ -2,9 +2,13 @@ import { spawn } from 'node:child_process';
 import { parsePositiveInt } from '../args.ts';
 import type { Context } from '../context.ts';
 import { BerthError, EXIT, type ExitCode } from '../exit-codes.ts';
+import type { CommandInput, LOGS_OPTIONS } from '../registry.ts';
 import { selector } from '../release.ts';
 
-export async function logs(ctx: Context, positionals: string[]): Promise<ExitCode> {
+export async function logs(
+  ctx: Context,
+  { positionals, options }: CommandInput<typeof LOGS_OPTIONS>,
+): Promise<ExitCode> {
   const app = ctx.app();
   const component = positionals[0] ?? '';
   if (!app.components.includes(component)) {
@@ -14,7 +18,7 @@ export async function logs(ctx: Context, positionals: string[]): Promise<ExitCod
       `components: ${app.components.join(', ')} (e.g. berth logs ${app.components[0]})`,
     );
   }
-  const tail = parsePositiveInt(ctx.string('tail') ?? '100', 'tail');
+  const tail = parsePositiveInt(options.tail ?? '100', 'tail');
   const argv = ctx.kubectlArgv([
     '-n',
     ctx.namespace(app),
@@ -27,8 +31,8 @@ export async function logs(ctx: Context, positionals: string[]): Promise<ExitCod
     '20',
     '--tail',
     String(tail),
-    ...(ctx.flag('follow') ? ['-f'] : []),
-    ...(ctx.flag('previous') ? ['--previous'] : []),
+    ...(options.follow ? ['-f'] : []),
+    ...(options.previous ? ['--previous'] : []),
   ]);
   const [program, ...args] = argv;
   const code = await new Promise<number | null>((resolve, reject) => {

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { NAMES } from '../apps.ts';
+import { fileURLToPath } from 'node:url';
+import { loadApp } from '../apps/discover.ts';
+import { helmUpgradeArgs } from '../deploy/helm-upgrade.ts';
+import { imageRefs, imageTag, imageValues } from '../deploy/images.ts';
 import { percentile, summarise } from '../load.ts';
 import { compareCounts, parseCounts } from './backup.ts';
-import { helmUpgradeArgs, imageRefs, imageTag, imageValues } from './up.ts';
+
+const NAMES = loadApp(fileURLToPath(new URL('../../../../', import.meta.url)), 'names');
 
 describe('up: tags, image names, helm arguments', () => {
   test('the tag is the commit, with a dirty marker when the tree has changes; never "latest"', () => {
@@ -87,22 +91,5 @@ describe('load: figures', () => {
     assert.equal(figures.requestsPerSecond, 3.5);
     assert.equal(figures.p50, 20);
     assert.deepEqual(figures.errorSamples, ['HTTP 503', 'ECONNRESET']);
-  });
-});
-
-describe('the names app smoke flow', () => {
-  test('create → list → delete carry the id between steps and fail on wrong answers', () => {
-    const state: Record<string, unknown> = {};
-    const [page, ready, create, list, remove] = NAMES.smoke;
-    assert.equal(page?.check(200, '<title>Names Manager</title>', state), undefined);
-    assert.match(page?.check(200, '<title>nginx</title>', state) ?? '', /not the Names Manager/);
-    assert.match(ready?.check(503, '{"status":"unhealthy"}', state) ?? '', /HTTP 503/);
-    const body = create?.body?.(state) as { name: string };
-    assert.equal(create?.check(201, JSON.stringify({ id: 7, name: body.name }), state), undefined);
-    assert.equal(state.id, 7);
-    assert.equal(list?.check(200, JSON.stringify({ names: [{ id: 7 }] }), state), undefined);
-    assert.match(list?.check(200, JSON.stringify({ names: [] }), state) ?? '', /not listed/);
-    assert.equal(typeof remove?.path === 'function' ? remove.path(state) : '', '/api/names/7');
-    assert.equal(remove?.check(200, '{"deleted":7}', state), undefined);
   });
 });
