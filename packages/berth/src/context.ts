@@ -76,21 +76,18 @@ export class Context {
 
   /** kubectl with the same kubeconfig and context as berth. */
   kubectlArgv(args: string[]): string[] {
-    const { kubeconfig, context } = this.options;
-    return [
-      toolPath('kubectl'),
-      ...(kubeconfig ? ['--kubeconfig', kubeconfig] : []),
-      ...(context ? ['--context', context] : []),
-      ...args,
-    ];
+    return this.clusterToolArgv('kubectl', '--context', args);
   }
-
+  /** helm with the same kubeconfig and context as berth (helm calls the context flag --kube-context). */
   helmArgv(args: string[]): string[] {
+    return this.clusterToolArgv('helm', '--kube-context', args);
+  }
+  private clusterToolArgv(tool: string, contextFlag: string, args: string[]): string[] {
     const { kubeconfig, context } = this.options;
     return [
-      toolPath('helm'),
+      toolPath(tool),
       ...(kubeconfig ? ['--kubeconfig', kubeconfig] : []),
-      ...(context ? ['--kube-context', context] : []),
+      ...(context ? [contextFlag, context] : []),
       ...args,
     ];
   }

@@ -45,26 +45,10 @@ export function diagnoseContainer(
   events: CoreV1Event[],
   base: FindingTarget,
 ): Finding | undefined {
-  const facts = containerFacts(pod, status, spec, snapshot, events, base);
-  for (const cause of CAUSES) {
-    const finding = cause(facts);
-    if (finding) return finding;
-  }
-  return undefined;
-}
-
-function containerFacts(
-  pod: V1Pod,
-  status: V1ContainerStatus,
-  spec: V1Container | undefined,
-  snapshot: Snapshot,
-  events: CoreV1Event[],
-  base: FindingTarget,
-): ContainerFacts {
   const waiting = status.state?.waiting;
   const terminated = status.state?.terminated;
   const mine = events.filter((e) => !containerOfEvent(e) || containerOfEvent(e) === status.name);
-  return {
+  const facts: ContainerFacts = {
     pod,
     podName: pod.metadata?.name ?? '?',
     ns: snapshot.namespace,
@@ -80,6 +64,11 @@ function containerFacts(
     stateLine: `container ${status.name}: ${waiting ? `waiting ${waiting.reason ?? ''}${waiting.message ? ` (${waiting.message})` : ''}` : terminated ? `terminated ${terminated.reason ?? ''} exit ${terminated.exitCode}` : status.state?.running ? 'running' : 'unknown'}, ready ${status.ready}, restarts ${status.restartCount}`,
     base,
   };
+  for (const cause of CAUSES) {
+    const finding = cause(facts);
+    if (finding) return finding;
+  }
+  return undefined;
 }
 
 /** The image is not on the node and the pull policy forbids pulling it. */
