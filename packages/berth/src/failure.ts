@@ -47,12 +47,26 @@ export function isUnreachable(error: unknown): boolean {
   );
 }
 
+/** Why a server did not answer, in words: the socket's reason when there is one, else the error's message. */
+export function whyUnreachable(error: unknown): string {
+  const codes = codesOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (codes.includes('ECONNREFUSED')) return 'nothing listens there (connection refused)';
+  if (codes.includes('ENOTFOUND') || codes.includes('EAI_AGAIN')) return 'its host name does not resolve';
+  if (codes.some((c) => c === 'ETIMEDOUT' || c === 'UND_ERR_CONNECT_TIMEOUT')) return 'it did not answer in time';
+  if (codes.some((c) => c === 'EHOSTUNREACH' || c === 'ENETUNREACH')) return 'there is no route to it';
+  if (codes.some((c) => /CERT|SELF_SIGNED|LEAF_SIGNATURE/.test(c)))
+    return `its TLS certificate is not trusted (${message})`;
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error ? `${message} (${cause.message})` : message;
+}
+
 export function failureOf(error: unknown): Failure {
   if (error instanceof BerthError) return { message: error.message, code: error.code, next: error.next };
   const message = error instanceof Error ? error.message : String(error);
   if (isUnreachable(error)) {
     return {
-      message: `the cluster does not answer: ${message}`,
+      message: `the cluster does not answer: ${whyUnreachable(error)}`,
       code: EXIT.environment,
       next: 'berth doctor (is the cluster running? is the context right?)',
     };

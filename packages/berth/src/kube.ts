@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import {
   ApiregistrationV1Api,
   AppsV1Api,
@@ -10,6 +13,7 @@ import {
   VersionApi,
 } from '@kubernetes/client-node';
 import { BerthError, EXIT } from './exit-codes.ts';
+import { whyUnreachable } from './failure.ts';
 
 /** Read and watch access to the cluster through @kubernetes/client-node. */
 export interface Kube {
@@ -26,17 +30,44 @@ export interface Kube {
   version: VersionApi;
 }
 
+const KUBECONFIG_HELP =
+  "point berth at your cluster's kubeconfig with --kubeconfig <file> or KUBECONFIG=<file> (k3s writes /etc/rancher/k3s/k3s.yaml; minikube start and kind create cluster write ~/.kube/config), then run berth doctor";
+
+/**
+ * The error for a kubeconfig that is not there, or undefined when there is one
+ * (or berth runs in a pod, where the service account is the kubeconfig).
+ * Without this check the client library invents a "loaded-context" for
+ * http://localhost:8080 and the user meets a TLS message instead.
+ */
+export function missingKubeconfig(
+  given: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  exists: (file: string) => boolean = existsSync,
+  home: string = homedir(),
+): BerthError | undefined {
+  if (!given && env.KUBERNETES_SERVICE_HOST) return undefined;
+  const [files, from] = given
+    ? [[given], '--kubeconfig']
+    : env.KUBECONFIG
+      ? [env.KUBECONFIG.split(delimiter).filter(Boolean), '$KUBECONFIG']
+      : [[join(home, '.kube', 'config')], 'the default place'];
+  if (files.some((file) => exists(file))) return undefined;
+  return new BerthError(
+    `no kubeconfig: ${files.join(', ')} (${from}) ${files.length > 1 ? 'do' : 'does'} not exist`,
+    EXIT.environment,
+    KUBECONFIG_HELP,
+  );
+}
+
 export function connect(options: { kubeconfig?: string | undefined; context?: string | undefined }): Kube {
+  const missing = missingKubeconfig(options.kubeconfig);
+  if (missing) throw missing;
   const config = new KubeConfig();
   try {
     if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
     else config.loadFromDefault();
   } catch (error) {
-    throw new BerthError(
-      `cannot read the kubeconfig: ${(error as Error).message}`,
-      EXIT.environment,
-      'pass --kubeconfig <file> or set KUBECONFIG',
-    );
+    throw new BerthError(`cannot read the kubeconfig: ${(error as Error).message}`, EXIT.environment, KUBECONFIG_HELP);
   }
   if (options.context) {
     if (!config.getContexts().some((c) => c.name === options.context)) {
@@ -85,7 +116,7 @@ export function apiStatus(error: unknown): number | undefined {
 /** Turns "cannot reach the cluster" into an environment error with a next step. */
 export function unreachable(kube: Kube, error: unknown): BerthError {
   return new BerthError(
-    `the cluster at ${kube.server} (context ${kube.context}) does not answer: ${(error as Error).message}`,
+    `the cluster at ${kube.server} (context ${kube.context}) does not answer: ${whyUnreachable(error)}`,
     EXIT.environment,
     'check that the cluster runs (berth doctor), and the context: kubectl config current-context',
   );

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseCommandLine } from './args.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
@@ -38,7 +37,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
   }
 }
 
-if (import.meta.main) {
+/** berth as a program: runs the command line and sets the process's exit code. */
+export async function runAsProgram(argv: string[]): Promise<void> {
   // `berth status | head`: a closed pipe ends the output, not the program with a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -46,5 +46,7 @@ if (import.meta.main) {
       throw error;
     });
   }
-  process.exitCode = await main(process.argv.slice(2));
+  process.exitCode = await main(argv);
 }
+
+if (import.meta.main) await runAsProgram(process.argv.slice(2));

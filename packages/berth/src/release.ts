@@ -5,7 +5,7 @@ import type { AppDefinition } from './apps/descriptor.ts';
 import type { Context } from './context.ts';
 import { BerthError, EXIT } from './exit-codes.ts';
 import { detectFlavour, type FlavourFacts } from './flavour.ts';
-import { run } from './process.ts';
+import { run, spawnFailure } from './process.ts';
 
 /** Finding a release's objects (by the app.kubernetes.io labels every chart sets) and reaching it. */
 export function selector(release: string, component?: string): string {
@@ -89,7 +89,7 @@ export function portForward(
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('error', (error) => {
-      if (!settled) reject(error);
+      if (!settled) reject(spawnFailure(program ?? 'kubectl', error));
     });
     child.on('close', (code) => {
       if (!settled) {
@@ -184,7 +184,7 @@ export async function runToFile(argv: string[], file: string): Promise<void> {
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
+    child.on('error', (error) => reject(spawnFailure(program ?? '', error)));
     child.on('close', resolve);
   });
   await written;
@@ -201,7 +201,7 @@ export function runFromFile(argv: string[], file: string): Promise<string> {
     child.stderr.on('data', (chunk) => (output += chunk));
     createReadStream(file).pipe(child.stdin);
     child.stdin.on('error', () => undefined);
-    child.on('error', reject);
+    child.on('error', (error) => reject(spawnFailure(program ?? '', error)));
     child.on('close', (code) =>
       code === 0 ? resolve(output) : reject(new Error(`${argv.join(' ')} exited ${code}: ${output.trim()}`)),
     );

@@ -80,6 +80,7 @@ async function rowCounts(
 
 export async function backup(ctx: Context, { options }: CommandInput<typeof BACKUP_OPTIONS>): Promise<ExitCode> {
   const app = ctx.app();
+  await ctx.cluster();
   const { pod, container } = await databasePod(ctx, app);
   const file = resolveUserPath(options.output ?? `${app.name}-${timestampForFile(new Date())}.dump`, ctx.cwd);
   ctx.out.step(`pg_dump through ${pod} to ${file}`);
@@ -121,6 +122,7 @@ export async function restore(ctx: Context, { positionals }: CommandInput<typeof
   const expected = existsSync(`${file}.json`)
     ? (JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { counts: Record<string, number> }).counts
     : undefined;
+  await ctx.cluster();
   const { pod, container } = await databasePod(ctx, app);
   ctx.out.step(`pg_restore ${file} through ${pod}`);
   try {

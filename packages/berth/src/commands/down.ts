@@ -10,7 +10,7 @@ export async function down(ctx: Context, { options }: CommandInput<typeof DOWN_O
   const namespace = ctx.namespace(app);
   const release = ctx.release(app);
   const keep = options['keep-data'] === true;
-  const kube = ctx.kube();
+  const kube = await ctx.cluster();
   const removed: string[] = [];
   const result = await run(ctx.helmArgv(['uninstall', release, '-n', namespace, '--wait', '--timeout', '5m']), {
     allowFailure: true,

@@ -18,9 +18,9 @@ export async function load(ctx: Context, { options }: CommandInput<typeof LOAD_O
   const namespace = ctx.namespace(app);
   const durationMs = parseDuration(options.duration ?? '30s', 'duration');
   const connections = parsePositiveInt(options.connections ?? '10', 'connections');
+  const kube = await ctx.cluster();
   const target = await publicUrl(ctx, app, { given: options.url });
   const url = target.url + (options.path ?? app.loadPath);
-  const kube = ctx.kube();
   const samples: HpaSample[] = [];
   const started = Date.now();
   const sample = async () => {

@@ -18,6 +18,7 @@ export async function open(
     );
   }
   const port = options.port ? parsePositiveInt(options.port, 'port') : 0;
+  await ctx.cluster();
   const service = await componentService(ctx, app, component);
   const forward = await portForward(
     ctx,

@@ -9,11 +9,12 @@ export async function rollback(ctx: Context, { options }: CommandInput<typeof RO
   const app = ctx.app();
   const namespace = ctx.namespace(app);
   const release = ctx.release(app);
+  const to = options.to ? parsePositiveInt(options.to, 'to') : undefined;
+  const timeout = `${Math.round(parseDuration(options.timeout ?? '5m', 'timeout') / 1000)}s`;
+  await ctx.cluster();
   const before = await helmStatus(ctx, app);
   if (!before)
     throw new BerthError(`release ${release} is not installed in ${namespace}`, EXIT.unhealthy, `berth up ${app.name}`);
-  const to = options.to ? parsePositiveInt(options.to, 'to') : undefined;
-  const timeout = `${Math.round(parseDuration(options.timeout ?? '5m', 'timeout') / 1000)}s`;
   ctx.out.step(`rolling ${release} back from revision ${before.revision} to ${to ?? 'the previous revision'}`);
   const result = await run(
     ctx.helmArgv(['rollback', release, ...(to ? [String(to)] : []), '-n', namespace, '--wait', '--timeout', timeout]),

@@ -8,7 +8,7 @@ export async function status(ctx: Context): Promise<ExitCode> {
   const app = ctx.app();
   const namespace = ctx.namespace(app);
   const release = ctx.release(app);
-  const kube = ctx.kube();
+  const kube = await ctx.cluster();
   const labelSelector = selector(release);
   const [helm, workloads, pods, services, slices, hpas] = await Promise.all([
     helmStatus(ctx, app),
