@@ -216,10 +216,10 @@ export const COMMANDS = [
   command({
     name: 'smoke',
     load: async () => (await import('./commands/smoke.ts')).smoke,
-    summary: "health endpoints plus the app's create/list/delete flow through its public URL",
+    summary: "the app's HTTP checks through its public URL, then the chart's helm test (the in-cluster flow)",
     usage: 'berth smoke [--url U]',
     description:
-      "Calls the app's health endpoints and runs its create, list and delete flow through the public URL (NodePort, Ingress host, or a port-forward berth opens for the run). Exits 4 when a check fails.",
+      "Runs the HTTP checks the app declares in its berth.app.json (for names: the UI page and the API's database readiness) through the public URL (NodePort, Ingress host, or a port-forward berth opens for the run), then the chart's `helm test`, whose test pod runs the app's flow inside the cluster (for names: create, list and delete a name) and reports each step. Exits 4 when a check fails.",
     positionals: [],
     options: SMOKE_OPTIONS,
     examples: [app('smoke'), app('smoke --url http://localhost:8080')],
@@ -230,7 +230,7 @@ export const COMMANDS = [
     summary: "a component's logs (all its pods)",
     usage: 'berth logs <component> [-f] [--tail N] [--previous]',
     description:
-      'Prints the logs of every pod of a component (for names: api, web, db), each line prefixed with its pod.',
+      'Prints the logs of every pod of a component (the components the app declares; for names: api, web, db), each line prefixed with its pod. Exits 4 when the component has no pods, 5 when kubectl cannot read the logs (for example --previous without a restart).',
     positionals: [{ name: 'component', required: true }],
     options: LOGS_OPTIONS,
     examples: [app('logs api'), app('logs api -f'), app('logs db --previous --tail 50')],
@@ -303,5 +303,6 @@ export const COMMANDS = [
 ] as const;
 
 export function findCommand(name: string): CommandSpec | undefined {
-  return (COMMANDS as readonly CommandSpec<Options>[]).find((c) => c.name === name);
+  const all: readonly CommandSpec[] = COMMANDS;
+  return all.find((c) => c.name === name);
 }
