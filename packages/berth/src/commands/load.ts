@@ -66,7 +66,9 @@ export async function load(ctx: Context, { options }: CommandInput<typeof LOAD_O
     if (hpa) ctx.out.ok(`HPA replicas during the run: ${hpa.min}–${hpa.max} (now ${hpa.last})`);
     else ctx.out.warn('no HPA in this release: replicas stay fixed');
     for (const e of figures.errorSamples) ctx.out.bad(`error: ${e}`);
-    ctx.out.result({ url, connections, ...figures, hpa: hpa ?? null });
+    // Every failure would make the document as long as the run; the distinct ones are in errorSamples.
+    const { failures: _every, ...summary } = figures;
+    ctx.out.result({ url, connections, ...summary, hpa: hpa ?? null });
     return figures.errors > 0 ? EXIT.unhealthy : EXIT.ok;
   } finally {
     target.close();

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { loadApp } from '../apps/discover.ts';
 import { helmUpgradeArgs } from '../deploy/helm-upgrade.ts';
 import { imageRefs, imageTag, imageValues } from '../deploy/images.ts';
-import { percentile, summarise } from '../load.ts';
+import { percentile, startLoad, summarise } from '../load.ts';
 import { compareCounts, parseCounts } from './backup.ts';
 
 const NAMES = loadApp(fileURLToPath(new URL('../../../../', import.meta.url)), 'names');
@@ -91,5 +92,32 @@ describe('load: figures', () => {
     assert.equal(figures.requestsPerSecond, 3.5);
     assert.equal(figures.p50, 20);
     assert.deepEqual(figures.errorSamples, ['HTTP 503', 'ECONNRESET']);
+  });
+});
+
+describe('load: the generator', () => {
+  test('until stopped, with a connection per request and a pause: answers and failures (status and body start)', async () => {
+    let calls = 0;
+    const connections = new Set<unknown>();
+    const server = createServer((_request, response) => {
+      calls++;
+      response.statusCode = calls % 3 === 0 ? 503 : 200;
+      response.end(calls % 3 === 0 ? '{"error":"draining"}' : '{"names":[]}');
+    });
+    server.on('connection', (socket) => connections.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const load = startLoad(`http://127.0.0.1:${port}/api/names`, { connections: 2, keepAlive: false, pauseMs: 5 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const figures = await load.stop();
+      assert.equal(figures.requests, calls);
+      assert.ok(figures.errors > 0 && figures.errors < figures.requests, JSON.stringify(figures));
+      assert.equal(figures.failures.length, figures.errors);
+      assert.equal(figures.failures[0], 'HTTP 503: {"error":"draining"}');
+      assert.equal(connections.size, calls, 'one connection per request');
+    } finally {
+      server.close();
+    }
   });
 });
