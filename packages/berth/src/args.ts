@@ -2,8 +2,6 @@ import { parseArgs } from 'node:util';
 import { BerthError, EXIT, EXIT_CODE_HELP } from './exit-codes.ts';
 import { COMMANDS, type CommandSpec, findCommand, GLOBAL_OPTIONS, type Options } from './registry.ts';
 
-export { COMMANDS };
-
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
 export interface ParsedCommand {
@@ -43,8 +41,11 @@ export function parseCommandLine(argv: string[]): Parsed {
   if (first === '--version' || first === '-v') return { version: true };
   const spec = findCommand(first);
   if (!spec) {
-    const close = COMMANDS.find((c) => c.name.startsWith(first.slice(0, 2)));
-    throw usageError(`unknown command "${first}"${close ? ` (did you mean "${close.name}"?)` : ''}`);
+    const close = closestName(
+      first,
+      COMMANDS.map((c) => c.name),
+    );
+    throw usageError(`unknown command "${first}"${close ? ` (did you mean "${close}"?)` : ''}`);
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -55,12 +56,7 @@ export function parseCommandLine(argv: string[]): Parsed {
       strict: true,
     });
   } catch (error) {
-    throw optionError(
-      error as Error & { code?: string },
-      argv.slice(1),
-      { ...GLOBAL_OPTIONS, ...spec.options },
-      spec.name,
-    );
+    throw optionError(error as Error & { code?: string }, { ...GLOBAL_OPTIONS, ...spec.options }, spec.name);
   }
   const values = parsed.values as Values;
   if (values.help) return { help: commandHelp(spec) };
@@ -87,28 +83,19 @@ export function parseCommandLine(argv: string[]): Parsed {
  * A usage error for what Node's parseArgs rejected: an unknown option is named,
  * with the closest option the command has; other errors keep parseArgs' first sentence.
  */
-function optionError(error: Error & { code?: string }, args: string[], options: Options, command: string): BerthError {
-  if (error.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    return usageError(error.message.split('\n')[0]?.replace(/\. To specify.*$/, '') ?? String(error), command);
-  }
-  const known = new Set(Object.keys(options));
-  const shorts = new Set(Object.values(options).flatMap((o) => (o.short ? [o.short] : [])));
-  const given =
-    args
-      .filter((arg) => arg.startsWith('-') && arg !== '--')
-      .map((arg) => arg.replace(/=.*$/, ''))
-      .find((arg) =>
-        arg.startsWith('--') ? !known.has(arg.slice(2)) : ![...arg.slice(1)].every((c) => shorts.has(c)),
-      ) ?? '?';
-  const close = closestOption(given.replace(/^-+/, ''), Object.keys(options));
+function optionError(error: Error & { code?: string }, options: Options, command: string): BerthError {
+  const sentence = error.message.split('\n')[0]?.replace(/\. To specify.*$/, '') ?? String(error);
+  const given = /^Unknown option '([^']+)'/.exec(sentence)?.[1];
+  if (error.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || !given) return usageError(sentence, command);
+  const close = closestName(given.replace(/^-+/, ''), Object.keys(options));
   return usageError(
     `Unknown option '${given}' for berth ${command}${close ? ` (did you mean --${close}?)` : ''}`,
     command,
   );
 }
 
-/** The option name nearest to what was typed (edit distance, "no-" flags also by their stem), if any is near. */
-export function closestOption(typed: string, names: string[]): string | undefined {
+/** The name nearest to what was typed (edit distance; "no-" flags also by their stem), if one is near enough. */
+export function closestName(typed: string, names: readonly string[]): string | undefined {
   let best: { name: string; distance: number } | undefined;
   for (const name of names) {
     const distance = Math.min(editDistance(typed, name), editDistance(typed, name.replace(/^no-/, '')));
