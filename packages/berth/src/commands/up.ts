@@ -7,11 +7,11 @@ import { buildImages, chooseBuilder, gitTag, type ImageRef, imageRefs, shipImage
 import { watchRollout } from '../deploy/rollout-watch.ts';
 import { renderFinding } from '../doctor/render.ts';
 import { BerthError, EXIT, type ExitCode } from '../exit-codes.ts';
-import { detectFlavour, FLAVOURS, type Flavour, type FlavourFacts } from '../flavour.ts';
+import { FLAVOURS, type Flavour, type FlavourFacts } from '../flavour.ts';
 import { apiStatus, type Kube } from '../kube.ts';
 import { projectFile } from '../paths.ts';
 import type { CommandInput, UP_OPTIONS } from '../registry.ts';
-import { helmStatus, publicUrl, selector } from '../release.ts';
+import { flavourOf, helmStatus, publicUrl, selector } from '../release.ts';
 import { runSmoke, type SmokeResult } from '../smoke.ts';
 
 type UpOptions = CommandInput<typeof UP_OPTIONS>['options'];
@@ -37,7 +37,7 @@ interface Plan {
 export async function up(ctx: Context, { positionals, options }: CommandInput<typeof UP_OPTIONS>): Promise<ExitCode> {
   const plan = planDeployment(ctx, positionals[0], options);
   const kube = await ctx.cluster();
-  const flavour = await clusterFlavour(kube, options.flavour);
+  const flavour = await clusterFlavour(ctx, options.flavour);
   const tag = options.tag ?? (await gitTag(plan.root));
   const images = imageRefs(plan.app, tag, options.registry);
   if (options['no-build']) ctx.out.step(`not building: using images tagged ${tag}`);
@@ -69,12 +69,9 @@ function planDeployment(ctx: Context, appName: string | undefined, options: UpOp
   };
 }
 
-async function clusterFlavour(kube: Kube, given: string | undefined): Promise<FlavourFacts> {
-  const nodes = await kube.core
-    .listNode()
-    .then((l) => l.items)
-    .catch(() => []);
-  const detected = detectFlavour(kube.context, nodes);
+/** The flavour berth detects from the nodes, unless --flavour says otherwise. */
+async function clusterFlavour(ctx: Context, given: string | undefined): Promise<FlavourFacts> {
+  const detected = await flavourOf(ctx);
   return given ? { ...detected, flavour: given as Flavour, because: '--flavour' } : detected;
 }
 
@@ -142,17 +139,19 @@ async function deploy(
     `helm upgrade --install ${plan.release} (${plan.env}) in ${namespace}${previous ? `, from revision ${previous.revision}` : ''}; waiting for readiness`,
   );
   const watch = watchRollout(ctx, { namespace, release: plan.release, flavour: release.flavour });
-  const result = await helmUpgrade(ctx, {
-    release: plan.release,
-    chart: projectFile(plan.root, app.chart),
-    namespace,
-    valuesFile: projectFile(plan.root, plan.valuesFile),
-    sets: plan.sets,
-    timeoutSeconds: Math.round(plan.timeoutMs / 1000),
-    images: release.images,
-    tag: release.tag,
-    cwd: plan.root,
-  }).finally(() => watch.stop());
+  const result = await helmUpgrade(
+    ctx,
+    {
+      release: plan.release,
+      chart: projectFile(plan.root, app.chart),
+      namespace,
+      valuesFile: projectFile(plan.root, plan.valuesFile),
+      sets: plan.sets,
+      timeoutSeconds: Math.round(plan.timeoutMs / 1000),
+    },
+    { refs: release.images, tag: release.tag },
+    plan.root,
+  ).finally(() => watch.stop());
   if (result.code !== 0) await explainFailedUpgrade(ctx, plan, release.tag, result.stderr, watch.why());
   const deployed = await helmStatus(ctx, app);
   out.ok(

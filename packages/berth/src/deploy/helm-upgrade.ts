@@ -36,21 +36,18 @@ export function helmUpgradeArgs(options: {
   ];
 }
 
-/** Runs the upgrade; resolves with helm's exit code and stderr (a failure is the caller's to explain). */
+/** Runs the upgrade with the image values in a file; resolves with helm's exit code and stderr (the caller explains a failure). */
 export async function helmUpgrade(
   ctx: Context,
-  upgrade: Omit<Parameters<typeof helmUpgradeArgs>[0], 'imageValuesFile'> & {
-    images: ImageRef[];
-    tag: string;
-    cwd: string;
-  },
+  upgrade: Omit<Parameters<typeof helmUpgradeArgs>[0], 'imageValuesFile'>,
+  images: { refs: ImageRef[]; tag: string },
+  cwd: string,
 ): Promise<{ code: number | null; stderr: string }> {
   const valuesDir = mkdtempSync(join(tmpdir(), 'berth-values-'));
   try {
     const imageValuesFile = join(valuesDir, 'images.yaml');
-    writeFileSync(imageValuesFile, JSON.stringify(imageValues(upgrade.images, upgrade.tag), null, 2));
-    const { images: _images, tag: _tag, cwd, ...args } = upgrade;
-    return await run(ctx.helmArgv(helmUpgradeArgs({ ...args, imageValuesFile })), { cwd, allowFailure: true });
+    writeFileSync(imageValuesFile, JSON.stringify(imageValues(images.refs, images.tag), null, 2));
+    return await run(ctx.helmArgv(helmUpgradeArgs({ ...upgrade, imageValuesFile })), { cwd, allowFailure: true });
   } finally {
     rmSync(valuesDir, { recursive: true, force: true });
   }
