@@ -39,7 +39,7 @@ function codesOf(error: unknown): string[] {
 }
 
 /** True for an error that says the cluster (or any server) could not be reached at all. */
-export function isUnreachable(error: unknown): boolean {
+function isUnreachable(error: unknown): boolean {
   const message = error instanceof Error ? error.message : String(error);
   return (
     codesOf(error).some((code) => NETWORK_CODES.has(code)) ||

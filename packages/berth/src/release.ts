@@ -38,7 +38,7 @@ export async function flavourOf(ctx: Context): Promise<FlavourFacts> {
   return detectFlavour(kube.context, nodes);
 }
 
-export async function nodeAddress(ctx: Context): Promise<string | undefined> {
+async function nodeAddress(ctx: Context): Promise<string | undefined> {
   const nodes = await ctx.kube().core.listNode();
   for (const node of nodes.items) {
     const address = node.status?.addresses?.find((a) => a.type === 'InternalIP' || a.type === 'ExternalIP');

@@ -37,7 +37,7 @@ export function probeFinding(
   };
 }
 
-export function describeProbe(probe: V1Probe | undefined): string {
+function describeProbe(probe: V1Probe | undefined): string {
   if (!probe) return 'none';
   if (probe.httpGet) return `HTTP GET ${probe.httpGet.path ?? '/'} on port ${probe.httpGet.port}`;
   if (probe.tcpSocket) return `TCP connect to port ${probe.tcpSocket.port}`;
