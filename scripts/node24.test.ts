@@ -65,7 +65,7 @@ describe("berth on the machine's older Node", () => {
     const up = berth(['up']);
     assert.equal(up.code, 2, up.stderr);
     assert.match(up.stderr, /missing <app>/);
-    const status = berth(['status']);
+    const status = berth(['status', '--app', 'names']);
     assert.equal(status.code, 3, status.stderr);
     assert.match(status.stderr, /no kubeconfig/);
   });

@@ -155,17 +155,17 @@ async function closedPortKubeconfig(): Promise<string> {
 
 /** Every command that needs the cluster, with arguments that are otherwise valid. */
 const CLUSTER_COMMANDS = [
-  ['doctor'],
+  ['doctor', 'names'],
   ['up', 'names', '--no-build', '--tag', 'abc1234'],
-  ['status'],
-  ['smoke'],
-  ['logs', 'api'],
-  ['open'],
-  ['rollback'],
-  ['down'],
-  ['backup', '-o', join(dir, 'never.dump')],
-  ['restore', new URL(import.meta.url).pathname],
-  ['load'],
+  ['status', '--app', 'names'],
+  ['smoke', '--app', 'names'],
+  ['logs', 'api', '--app', 'names'],
+  ['open', '--app', 'names'],
+  ['rollback', '--app', 'names'],
+  ['down', '--app', 'names'],
+  ['backup', '--app', 'names', '-o', join(dir, 'never.dump')],
+  ['restore', '--app', 'names', new URL(import.meta.url).pathname],
+  ['load', '--app', 'names'],
 ];
 
 for (const runtime of RUNTIMES) {

@@ -14,11 +14,13 @@ const schemaOf = (app: AppDefinition) =>
   JSON.parse(readFileSync(join(ROOT, app.chart, 'values.schema.json'), 'utf8')) as Parameters<typeof undeclaredKeys>[1];
 
 describe('app descriptors of this project (deploy/charts/*/berth.app.json)', () => {
-  test('berth discovers the Names app from its descriptor', () => {
-    assert.deepEqual(
-      APPS.map((a) => a.name),
-      ['names'],
-    );
+  test('berth discovers the Names app from its descriptor, with its chart and environments', () => {
+    const names = findApp(APPS, 'names');
+    assert.equal(names.chart, 'deploy/charts/names');
+    assert.deepEqual(names.environments, {
+      dev: 'deploy/charts/names/values-dev.yaml',
+      prod: 'deploy/charts/names/values-prod.yaml',
+    });
   });
 
   for (const app of APPS) {
@@ -73,7 +75,7 @@ describe('reading a descriptor', () => {
   });
 
   test('an environment without a values file lists the environments there are', () => {
-    const names = findApp(APPS, undefined);
+    const names = findApp(APPS, 'names');
     assert.throws(() => environmentValues(names, 'staging'), /no environment "staging"[\s\S]*/);
     try {
       environmentValues(names, 'staging');
@@ -83,7 +85,9 @@ describe('reading a descriptor', () => {
   });
 
   test('an unknown app names the apps there are', () => {
-    assert.throws(() => findApp(APPS, 'todo'), /unknown app "todo"/);
+    assert.throws(() => findApp(APPS, 'no-such-app'), /unknown app "no-such-app"/);
     assert.throws(() => findApp([], undefined), /no app descriptor/);
+    const names = findApp(APPS, 'names');
+    assert.throws(() => findApp([names, { ...names, name: 'todo' }], undefined), /which app\? several are defined/);
   });
 });
