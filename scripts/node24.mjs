@@ -8,7 +8,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REQUIRED_MAJOR = 24;
@@ -35,7 +35,21 @@ export function nodePackage(platform, arch, version) {
 }
 
 function nodeBinary(dir, platform) {
-  return platform === 'win32' ? join(dir, 'node.exe') : join(dir, 'bin', 'node');
+  if (platform !== 'win32') return join(dir, 'bin', 'node');
+  const inBin = join(dir, 'bin', 'node.exe');
+  return existsSync(inBin) ? inBin : join(dir, 'node.exe');
+}
+
+/**
+ * npm as a program and its arguments: npm's own script run by this Node when it is
+ * there (Windows' npm.cmd cannot be started without a shell), else `npm` on PATH.
+ */
+function npmCommand() {
+  const beside = join(dirname(process.execPath), 'node_modules', 'npm', 'bin', 'npm-cli.js');
+  const running = process.env.npm_execpath;
+  if (running && /npm-cli\.js$/.test(running) && existsSync(running)) return [process.execPath, running];
+  if (existsSync(beside)) return [process.execPath, beside];
+  return ['npm'];
 }
 
 /** The line of npm's error output that says why (the network reason, a 404), not its stack or log path. */
@@ -62,8 +76,8 @@ function fetchedNode(program) {
   try {
     let tarball;
     try {
-      const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-      tarball = execFileSync(npm, ['pack', '--loglevel=error', pkg], {
+      const [npm, ...npmArgs] = npmCommand();
+      tarball = execFileSync(npm, [...npmArgs, 'pack', '--loglevel=error', pkg], {
         cwd: work,
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],
