@@ -78,7 +78,7 @@ export interface CommandSpec<O extends Options = Options> {
   load: () => Promise<Handler<O>>;
 }
 
-/** Keeps each command's option types precise (a const type parameter, no `as const` needed). */
+/** Ties an entry to its own options: its handler must take exactly CommandInput<typeof its options>. */
 function command<const O extends Options>(spec: CommandSpec<O>): CommandSpec<O> {
   return spec;
 }
