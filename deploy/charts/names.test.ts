@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { HELM, helmTemplate, type K8sObject, KUBE_VERSION, podSpecs, renderChart } from '@berth/testkit';
-import { chartMatrix } from './matrix.ts';
+import { chartMatrix } from '../test/chart-matrix.ts';
 
 const run = promisify(execFile);
 const CHART = fileURLToPath(new URL('./names', import.meta.url));

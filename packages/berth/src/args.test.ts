@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  COMMANDS,
+  closestName,
   commandHelp,
   mainHelp,
   parseCommandLine,
@@ -10,6 +10,7 @@ import {
   parseSet,
 } from './args.ts';
 import { BerthError, EXIT } from './exit-codes.ts';
+import { COMMANDS } from './registry.ts';
 
 function usage(fn: () => unknown, match: RegExp): void {
   assert.throws(fn, (error: unknown) => {
@@ -130,5 +131,17 @@ describe('help text', () => {
     const help = mainHelp();
     for (const spec of COMMANDS) assert.match(help, new RegExp(`\\n  ${spec.name} `));
     assert.match(help, /berth doctor[\s\S]*berth up names/);
+  });
+});
+
+describe('suggestions', () => {
+  test('an unknown option or command gets the nearest valid name, a far one gets none', () => {
+    usage(
+      () => parseCommandLine(['logs', 'api', '--tial', '5']),
+      /Unknown option '--tial' for berth logs \(did you mean --tail\?\)/,
+    );
+    usage(() => parseCommandLine(['status', '--colour']), /\(did you mean --no-color\?\)/);
+    usage(() => parseCommandLine(['stauts']), /did you mean "status"/);
+    assert.equal(closestName('zzzzzzzz', ['namespace', 'release']), undefined);
   });
 });

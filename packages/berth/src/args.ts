@@ -1,219 +1,6 @@
 import { parseArgs } from 'node:util';
 import { BerthError, EXIT, EXIT_CODE_HELP } from './exit-codes.ts';
-
-type OptionSpec = {
-  type: 'string' | 'boolean';
-  short?: string;
-  multiple?: boolean;
-  description: string;
-  /** Shown in help as the value's name, e.g. --env <dev|prod>. */
-  value?: string;
-};
-
-export interface CommandSpec {
-  name: string;
-  summary: string;
-  usage: string;
-  description: string;
-  positionals: { name: string; required: boolean }[];
-  options: Record<string, OptionSpec>;
-  examples: string[];
-}
-
-/** Options every command accepts. */
-export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  app: { type: 'string', value: 'name', description: 'the app (default: the only app of the project, "names")' },
-  namespace: { type: 'string', short: 'n', value: 'ns', description: 'namespace (default: the app name)' },
-  release: { type: 'string', value: 'name', description: 'Helm release name (default: the app name)' },
-  kubeconfig: {
-    type: 'string',
-    value: 'file',
-    description: 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)',
-  },
-  context: { type: 'string', value: 'name', description: 'kube context (default: the current context)' },
-  root: {
-    type: 'string',
-    value: 'dir',
-    description: 'project root (default: the nearest folder above with deploy/charts)',
-  },
-  json: { type: 'boolean', description: 'print one JSON document for scripts instead of text' },
-  'no-color': { type: 'boolean', description: 'no colour even on a terminal (also: NO_COLOR=1)' },
-  help: { type: 'boolean', short: 'h', description: 'show help for the command' },
-};
-
-const app = (extra: string) => `berth ${extra}`;
-
-export const COMMANDS: CommandSpec[] = [
-  {
-    name: 'doctor',
-    summary: 'check tools, cluster and the app; name the cause and the fix of every problem',
-    usage: 'berth doctor [app] [-n ns]',
-    description:
-      'Checks kubectl, helm and an image builder, the kube context, that the cluster answers, its flavour (k3s, Minikube, kind, Docker Desktop, other), the default StorageClass, an Ingress controller and metrics-server. With an app or a namespace, it then explains every unhealthy thing there: image pull failures, crash loops (exit code and last log lines), OOM kills (the limit), Pending pods (the scheduler reason), failing probes, Services without endpoints and Pending PVCs — plain words first, raw evidence after.',
-    positionals: [{ name: 'app', required: false }],
-    options: {
-      'cluster-only': { type: 'boolean', description: 'only check tools and the cluster, not an app' },
-    },
-    examples: [
-      app('doctor'),
-      app('doctor names'),
-      app('doctor -n my-namespace --json'),
-      app('doctor --context kind-kind'),
-    ],
-  },
-  {
-    name: 'up',
-    summary: 'build, load, deploy, wait, smoke-test and print how to reach the app',
-    usage: 'berth up <app> [--env dev|prod] [--set k=v]... [--registry R]',
-    description:
-      "Builds the app's images tagged with the git commit (never latest), makes them available to the cluster (containerd/k3s import, minikube image load, kind load, or a push to --registry), runs helm upgrade --install --atomic with the environment's values, shows each workload's progress until it is ready, runs the smoke checks and prints the URL. When the upgrade fails, Helm rolls back to the previous revision and berth says what failed and why.",
-    positionals: [{ name: 'app', required: true }],
-    options: {
-      env: { type: 'string', value: 'dev|prod', description: 'values file of the environment (default dev)' },
-      set: { type: 'string', multiple: true, value: 'k=v', description: 'a Helm value (repeatable)' },
-      registry: { type: 'string', value: 'R', description: 'push images to this registry instead of importing them' },
-      tag: {
-        type: 'string',
-        value: 'T',
-        description: 'image tag (default: the git commit, +dirty.<time> with changes)',
-      },
-      'no-build': { type: 'boolean', description: 'do not build or import images (use --tag of images already there)' },
-      builder: {
-        type: 'string',
-        value: 'tool',
-        description: 'docker | podman | buildah | nerdctl (default: first found)',
-      },
-      'builder-arg': {
-        type: 'string',
-        multiple: true,
-        value: 'arg',
-        description: 'extra argument for the builder (repeatable), e.g. --builder-arg=--pull=never',
-      },
-      flavour: {
-        type: 'string',
-        value: 'f',
-        description: 'k3s | minikube | kind | docker-desktop | containerd | other (default: detected)',
-      },
-      loader: {
-        type: 'string',
-        value: 'program',
-        description: 'import each image by running <program> <image> (overrides the flavour)',
-      },
-      timeout: { type: 'string', value: 'duration', description: 'how long Helm waits for readiness (default 5m)' },
-      'no-smoke': { type: 'boolean', description: 'skip the smoke checks' },
-      'no-create-namespace': { type: 'boolean', description: 'the namespace must exist already' },
-    },
-    examples: [
-      app('up names'),
-      app('up names --env prod --registry registry.example.com/team'),
-      app('up names --set web.service.nodePort=30090 --timeout 3m'),
-      app('up names --builder buildah --loader ./load-image'),
-    ],
-  },
-  {
-    name: 'status',
-    summary: 'workloads, readiness, restarts, endpoints, HPA, release revision',
-    usage: 'berth status [--app a] [-n ns]',
-    description:
-      'Shows every workload of the release with ready/desired replicas, pods with restarts, Services with their endpoint count, the HPA (current/desired replicas, CPU) and the Helm release revision. Exits 4 when something is not ready.',
-    positionals: [],
-    options: {},
-    examples: [app('status'), app('status -n names-dev --json')],
-  },
-  {
-    name: 'smoke',
-    summary: "health endpoints plus the app's create/list/delete flow through its public URL",
-    usage: 'berth smoke [--url U]',
-    description:
-      "Calls the app's health endpoints and runs its create, list and delete flow through the public URL (NodePort, Ingress host, or a port-forward berth opens for the run). Exits 4 when a check fails.",
-    positionals: [],
-    options: { url: { type: 'string', value: 'U', description: 'base URL to test (default: found from the Service)' } },
-    examples: [app('smoke'), app('smoke --url http://localhost:8080')],
-  },
-  {
-    name: 'logs',
-    summary: "a component's logs (all its pods)",
-    usage: 'berth logs <component> [-f] [--tail N] [--previous]',
-    description:
-      'Prints the logs of every pod of a component (for names: api, web, db), each line prefixed with its pod.',
-    positionals: [{ name: 'component', required: true }],
-    options: {
-      follow: { type: 'boolean', short: 'f', description: 'keep streaming' },
-      tail: { type: 'string', value: 'N', description: 'last N lines of each pod (default 100)' },
-      previous: { type: 'boolean', description: 'the run before the last restart' },
-    },
-    examples: [app('logs api'), app('logs api -f'), app('logs db --previous --tail 50')],
-  },
-  {
-    name: 'open',
-    summary: 'port-forward to the app and print the URL',
-    usage: 'berth open [component] [--port P]',
-    description:
-      'Opens a port-forward from this machine to the Service of a component (default web) and prints the URL; Ctrl-C closes it.',
-    positionals: [{ name: 'component', required: false }],
-    options: { port: { type: 'string', value: 'P', description: 'local port (default: a free one)' } },
-    examples: [app('open'), app('open --port 8080'), app('open api')],
-  },
-  {
-    name: 'rollback',
-    summary: 'go back to the previous (or a given) release revision',
-    usage: 'berth rollback [--to REV]',
-    description: 'Runs helm rollback and waits until the workloads are ready again.',
-    positionals: [],
-    options: {
-      to: { type: 'string', value: 'REV', description: 'revision number (default: the previous one)' },
-      timeout: { type: 'string', value: 'duration', description: 'how long to wait (default 5m)' },
-    },
-    examples: [app('rollback'), app('rollback --to 3')],
-  },
-  {
-    name: 'down',
-    summary: 'uninstall the app; delete its data unless --keep-data',
-    usage: 'berth down [--keep-data]',
-    description:
-      'Uninstalls the Helm release. Without --keep-data it also deletes the database volume (PVCs), the kept credentials Secret and the namespace if berth created it. With --keep-data the next `berth up` finds the data again.',
-    positionals: [],
-    options: { 'keep-data': { type: 'boolean', description: 'keep PVCs and the credentials Secret' } },
-    examples: [app('down --keep-data'), app('down -n names-dev')],
-  },
-  {
-    name: 'backup',
-    summary: "pg_dump the app's database through the database pod",
-    usage: 'berth backup [--output file]',
-    description:
-      'Writes a pg_dump (custom format) of the database, taken through the database pod, and a .json file beside it with the row count of every table, which `berth restore` checks.',
-    positionals: [],
-    options: {
-      output: { type: 'string', short: 'o', value: 'file', description: 'dump file (default <app>-<time>.dump)' },
-    },
-    examples: [app('backup'), app('backup -o backups/names.dump')],
-  },
-  {
-    name: 'restore',
-    summary: 'pg_restore a backup and verify it by row counts',
-    usage: 'berth restore <file>',
-    description:
-      'Restores a `berth backup` file into the running database (replacing the tables it contains) and checks that every table has the row count recorded at backup time.',
-    positionals: [{ name: 'file', required: true }],
-    options: {},
-    examples: [app('restore names-2026-11-23T10-00-00.dump'), app('restore C:\\backups\\names.dump')],
-  },
-  {
-    name: 'load',
-    summary: 'load test: requests/s, p50/p99 latency, errors, and the HPA replicas meanwhile',
-    usage: 'berth load [--duration D] [--connections C]',
-    description:
-      "Sends GET requests to the app's public URL from C connections for D, then reports requests per second, p50/p99 latency, errors, and the HPA's replica count sampled during the run.",
-    positionals: [],
-    options: {
-      duration: { type: 'string', value: 'D', description: 'how long (default 30s)' },
-      connections: { type: 'string', value: 'C', description: 'concurrent connections (default 10)' },
-      url: { type: 'string', value: 'U', description: 'base URL (default: found from the Service)' },
-      path: { type: 'string', value: 'p', description: 'request path (default: the app’s list endpoint)' },
-    },
-    examples: [app('load'), app('load --duration 2m --connections 50')],
-  },
-];
+import { COMMANDS, type CommandSpec, findCommand, GLOBAL_OPTIONS, type Options } from './registry.ts';
 
 export type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -225,11 +12,7 @@ export interface ParsedCommand {
 
 export type Parsed = ParsedCommand | { help: string } | { version: true };
 
-export function findCommand(name: string): CommandSpec | undefined {
-  return COMMANDS.find((c) => c.name === name);
-}
-
-function toParseArgsOptions(options: Record<string, OptionSpec>) {
+function toParseArgsOptions(options: Options) {
   const out: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {};
   for (const [name, spec] of Object.entries(options)) {
     out[name] = { type: spec.type };
@@ -258,8 +41,11 @@ export function parseCommandLine(argv: string[]): Parsed {
   if (first === '--version' || first === '-v') return { version: true };
   const spec = findCommand(first);
   if (!spec) {
-    const close = COMMANDS.find((c) => c.name.startsWith(first.slice(0, 2)));
-    throw usageError(`unknown command "${first}"${close ? ` (did you mean "${close.name}"?)` : ''}`);
+    const close = closestName(
+      first,
+      COMMANDS.map((c) => c.name),
+    );
+    throw usageError(`unknown command "${first}"${close ? ` (did you mean "${close}"?)` : ''}`);
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -270,7 +56,7 @@ export function parseCommandLine(argv: string[]): Parsed {
       strict: true,
     });
   } catch (error) {
-    throw usageError((error as Error).message.split('\n')[0] ?? String(error), spec.name);
+    throw optionError(error as Error & { code?: string }, { ...GLOBAL_OPTIONS, ...spec.options }, spec.name);
   }
   const values = parsed.values as Values;
   if (values.help) return { help: commandHelp(spec) };
@@ -285,14 +71,53 @@ export function parseCommandLine(argv: string[]): Parsed {
   }
   for (const [name, option] of Object.entries(spec.options)) {
     const value = values[name];
-    if (option.multiple && name === 'set' && Array.isArray(value)) {
-      for (const pair of value) parseSet(pair);
+    if (option.choices && typeof value === 'string' && !option.choices.includes(value)) {
+      throw usageError(`--${name} must be ${option.choices.join(' or ')}, not "${value}"`, spec.name);
     }
   }
-  if (spec.name === 'up' && values.env !== undefined && !['dev', 'prod'].includes(String(values.env))) {
-    throw usageError(`--env must be dev or prod, not "${values.env}"`, 'up');
-  }
+  if (Array.isArray(values.set)) for (const pair of values.set) parseSet(pair);
   return { command: spec.name, positionals, values };
+}
+
+/**
+ * A usage error for what Node's parseArgs rejected: an unknown option is named,
+ * with the closest option the command has; other errors keep parseArgs' first sentence.
+ */
+function optionError(error: Error & { code?: string }, options: Options, command: string): BerthError {
+  const sentence = error.message.split('\n')[0]?.replace(/\. To specify.*$/, '') ?? String(error);
+  const given = /^Unknown option '([^']+)'/.exec(sentence)?.[1];
+  if (error.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || !given) return usageError(sentence, command);
+  const close = closestName(given.replace(/^-+/, ''), Object.keys(options));
+  return usageError(
+    `Unknown option '${given}' for berth ${command}${close ? ` (did you mean --${close}?)` : ''}`,
+    command,
+  );
+}
+
+/** The name nearest to what was typed (edit distance; "no-" flags also by their stem), if one is near enough. */
+export function closestName(typed: string, names: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of names) {
+    const distance = Math.min(editDistance(typed, name), editDistance(typed, name.replace(/^no-/, '')));
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  return best && best.distance <= Math.max(2, Math.floor(typed.length / 3)) ? best.name : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
 }
 
 /** Splits a --set pair; the key is everything before the first "=" (values may contain "="). */
@@ -320,7 +145,7 @@ export function parsePositiveInt(text: string, option: string): number {
   return Number(text);
 }
 
-function optionLines(options: Record<string, OptionSpec>): string[] {
+function optionLines(options: Options): string[] {
   return Object.entries(options).map(([name, spec]) => {
     const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.value ? ` <${spec.value}>` : ''}`;
     return `  ${flag.padEnd(34)} ${spec.description}`;

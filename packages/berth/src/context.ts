@@ -1,48 +1,43 @@
-import { type AppDefinition, findApp } from './apps.ts';
-import type { Values } from './args.ts';
+import type { AppDefinition } from './apps/descriptor.ts';
+import { discoverApps, findApp } from './apps/discover.ts';
 import { BerthError, EXIT } from './exit-codes.ts';
-import { connect, type Kube } from './kube.ts';
+import { connect, type Kube, unreachable } from './kube.ts';
 import type { Output } from './output.ts';
 import { findProjectRoot, resolveUserPath } from './paths.ts';
 import { toolPath } from './process.ts';
+import type { GlobalOptionValues } from './registry.ts';
 
 /** What every command works with: the app, where it is deployed, the cluster, the output. */
 export class Context {
-  readonly values: Values;
+  readonly options: GlobalOptionValues;
   readonly out: Output;
   readonly cwd: string;
   private kubeCache: Kube | undefined;
+  private answering: Promise<Kube> | undefined;
 
-  constructor(values: Values, out: Output, cwd = process.cwd()) {
-    this.values = values;
+  constructor(options: GlobalOptionValues, out: Output, cwd = process.cwd()) {
+    this.options = options;
     this.out = out;
     this.cwd = cwd;
   }
 
-  string(name: string): string | undefined {
-    const value = this.values[name];
-    return typeof value === 'string' ? value : undefined;
-  }
-  flag(name: string): boolean {
-    return this.values[name] === true;
-  }
-  list(name: string): string[] {
-    const value = this.values[name];
-    return Array.isArray(value) ? value : [];
-  }
-
+  /** The app named (positional or --app), or the project's only app, from the descriptors under deploy/charts. */
   app(positional?: string): AppDefinition {
-    return findApp(positional ?? this.string('app'));
+    return findApp(discoverApps(this.root()), positional ?? this.options.app);
   }
   namespace(app: AppDefinition): string {
-    return this.string('namespace') ?? app.name;
+    return this.options.namespace ?? app.name;
   }
   release(app: AppDefinition): string {
-    return this.string('release') ?? app.name;
+    return this.options.release ?? app.name;
+  }
+  /** " -n <ns>" when the user chose the namespace, for the next commands berth suggests. */
+  namespaceFlag(): string {
+    return this.options.namespace ? ` -n ${this.options.namespace}` : '';
   }
 
   root(): string {
-    const given = this.string('root');
+    const given = this.options.root;
     if (given) return resolveUserPath(given, this.cwd);
     const found = findProjectRoot(this.cwd);
     if (!found) {
@@ -55,30 +50,44 @@ export class Context {
     return found;
   }
 
+  /** The cluster's API clients (nothing is sent yet). */
   kube(): Kube {
-    this.kubeCache ??= connect({ kubeconfig: this.string('kubeconfig'), context: this.string('context') });
+    this.kubeCache ??= connect({ kubeconfig: this.options.kubeconfig, context: this.options.context });
     return this.kubeCache;
+  }
+
+  /**
+   * The cluster, once it has answered: every command that needs the cluster asks
+   * this first, so an unreachable cluster is one clear environment error (exit 3)
+   * before any kubectl or helm call prints its own.
+   */
+  cluster(): Promise<Kube> {
+    this.answering ??= (async () => {
+      const kube = this.kube();
+      try {
+        await kube.version.getCode();
+      } catch (error) {
+        throw unreachable(kube, error);
+      }
+      return kube;
+    })();
+    return this.answering;
   }
 
   /** kubectl with the same kubeconfig and context as berth. */
   kubectlArgv(args: string[]): string[] {
-    const kubeconfig = this.string('kubeconfig');
-    const context = this.string('context');
-    return [
-      toolPath('kubectl'),
-      ...(kubeconfig ? ['--kubeconfig', kubeconfig] : []),
-      ...(context ? ['--context', context] : []),
-      ...args,
-    ];
+    return this.clusterToolArgv('kubectl', '--context', args);
   }
-
+  /** helm with the same kubeconfig and context as berth (helm calls the context flag --kube-context). */
   helmArgv(args: string[]): string[] {
-    const kubeconfig = this.string('kubeconfig');
-    const context = this.string('context');
+    return this.clusterToolArgv('helm', '--kube-context', args);
+  }
+  private clusterToolArgv(tool: string, contextFlag: string, args: string[]): string[] {
+    const { kubeconfig, context } = this.options;
     return [
-      toolPath('helm'),
+      toolPath(tool),
       ...(kubeconfig ? ['--kubeconfig', kubeconfig] : []),
-      ...(context ? ['--kube-context', context] : []),
+      ...(context ? [contextFlag, context] : []),
       ...args,
     ];
   }

@@ -12,7 +12,7 @@ export const EXIT = {
   environment: 3,
   /** The command ran and found something unhealthy: doctor findings, pods not ready, a failed smoke check. */
   unhealthy: 4,
-  /** An operation failed: build, image import, helm install/upgrade (rolled back), rollback, backup or restore. */
+  /** An operation failed: build, image import, helm install/upgrade (rolled back), rollback, backup, restore, or reading logs. */
   failed: 5,
 } as const;
 
@@ -24,7 +24,7 @@ export const EXIT_CODE_HELP = `Exit codes:
   2  usage: unknown command or option, missing argument
   3  environment: a tool is missing, no kubeconfig, or the cluster does not answer
   4  unhealthy: doctor found problems, pods are not ready, a smoke check failed
-  5  failed: build, image import, helm upgrade (rolled back), rollback, backup or restore failed`;
+  5  failed: build, image import, helm upgrade (rolled back), rollback, backup, restore or reading logs failed`;
 
 /** An error that knows its exit code and the next step to suggest. */
 export class BerthError extends Error {

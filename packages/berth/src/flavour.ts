@@ -95,6 +95,19 @@ export function saveStep(builder: Builder, image: string, archive: string): Step
  * runtime, without a registry. `archive` is a temporary file path. Throws
  * when the flavour has no local import path (push to a registry instead).
  */
+/** minikube and kind read docker's image store directly; from any other builder they load a saved archive. */
+function loadDirectOrFromArchive(
+  builder: Builder,
+  image: string,
+  archive: string,
+  what: string,
+  argv: { direct: string[]; fromArchive: string[] },
+): Step[] {
+  return builder === 'docker'
+    ? [{ argv: argv.direct, what }]
+    : [saveStep(builder, image, archive), { argv: argv.fromArchive, what }];
+}
+
 export function importSteps(facts: FlavourFacts, builder: Builder, image: string, archive: string): Step[] {
   switch (facts.flavour) {
     case 'k3s':
@@ -107,36 +120,20 @@ export function importSteps(facts: FlavourFacts, builder: Builder, image: string
         saveStep(builder, image, archive),
         { argv: ['ctr', '-n', 'k8s.io', 'images', 'import', archive], what: `import ${image} into containerd` },
       ];
-    case 'minikube':
-      return builder === 'docker'
-        ? [
-            {
-              argv: ['minikube', 'image', 'load', image, '-p', facts.clusterName ?? 'minikube'],
-              what: `load ${image} into minikube`,
-            },
-          ]
-        : [
-            saveStep(builder, image, archive),
-            {
-              argv: ['minikube', 'image', 'load', archive, '-p', facts.clusterName ?? 'minikube'],
-              what: `load ${image} into minikube`,
-            },
-          ];
-    case 'kind':
-      return builder === 'docker'
-        ? [
-            {
-              argv: ['kind', 'load', 'docker-image', image, '--name', facts.clusterName ?? 'kind'],
-              what: `load ${image} into kind`,
-            },
-          ]
-        : [
-            saveStep(builder, image, archive),
-            {
-              argv: ['kind', 'load', 'image-archive', archive, '--name', facts.clusterName ?? 'kind'],
-              what: `load ${image} into kind`,
-            },
-          ];
+    case 'minikube': {
+      const profile = ['-p', facts.clusterName ?? 'minikube'];
+      return loadDirectOrFromArchive(builder, image, archive, `load ${image} into minikube`, {
+        direct: ['minikube', 'image', 'load', image, ...profile],
+        fromArchive: ['minikube', 'image', 'load', archive, ...profile],
+      });
+    }
+    case 'kind': {
+      const name = ['--name', facts.clusterName ?? 'kind'];
+      return loadDirectOrFromArchive(builder, image, archive, `load ${image} into kind`, {
+        direct: ['kind', 'load', 'docker-image', image, ...name],
+        fromArchive: ['kind', 'load', 'image-archive', archive, ...name],
+      });
+    }
     case 'docker-desktop':
       if (builder === 'docker') return []; // the cluster uses docker's own image store
       return [

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import {
   ApiregistrationV1Api,
   AppsV1Api,
@@ -7,12 +10,10 @@ import {
   KubeConfig,
   NetworkingV1Api,
   StorageV1Api,
-  type V1Pod,
   VersionApi,
 } from '@kubernetes/client-node';
-import type { Snapshot } from './doctor/diagnose.ts';
 import { BerthError, EXIT } from './exit-codes.ts';
-import type { FlavourFacts } from './flavour.ts';
+import { whyUnreachable } from './failure.ts';
 
 /** Read and watch access to the cluster through @kubernetes/client-node. */
 export interface Kube {
@@ -29,17 +30,44 @@ export interface Kube {
   version: VersionApi;
 }
 
+const KUBECONFIG_HELP =
+  "point berth at your cluster's kubeconfig with --kubeconfig <file> or KUBECONFIG=<file> (k3s writes /etc/rancher/k3s/k3s.yaml; minikube start and kind create cluster write ~/.kube/config), then run berth doctor";
+
+/**
+ * The error for a kubeconfig that is not there, or undefined when there is one
+ * (or berth runs in a pod, where the service account is the kubeconfig).
+ * Without this check the client library invents a "loaded-context" for
+ * http://localhost:8080 and the user meets a TLS message instead.
+ */
+export function missingKubeconfig(
+  given: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  exists: (file: string) => boolean = existsSync,
+  home: string = homedir(),
+): BerthError | undefined {
+  if (!given && env.KUBERNETES_SERVICE_HOST) return undefined;
+  const [files, from] = given
+    ? [[given], '--kubeconfig']
+    : env.KUBECONFIG
+      ? [env.KUBECONFIG.split(delimiter).filter(Boolean), '$KUBECONFIG']
+      : [[join(home, '.kube', 'config')], 'the default place'];
+  if (files.some((file) => exists(file))) return undefined;
+  return new BerthError(
+    `no kubeconfig: ${files.join(', ')} (${from}) ${files.length > 1 ? 'do' : 'does'} not exist`,
+    EXIT.environment,
+    KUBECONFIG_HELP,
+  );
+}
+
 export function connect(options: { kubeconfig?: string | undefined; context?: string | undefined }): Kube {
+  const missing = missingKubeconfig(options.kubeconfig);
+  if (missing) throw missing;
   const config = new KubeConfig();
   try {
     if (options.kubeconfig) config.loadFromFile(options.kubeconfig);
     else config.loadFromDefault();
   } catch (error) {
-    throw new BerthError(
-      `cannot read the kubeconfig: ${(error as Error).message}`,
-      EXIT.environment,
-      'pass --kubeconfig <file> or set KUBECONFIG',
-    );
+    throw new BerthError(`cannot read the kubeconfig: ${(error as Error).message}`, EXIT.environment, KUBECONFIG_HELP);
   }
   if (options.context) {
     if (!config.getContexts().some((c) => c.name === options.context)) {
@@ -88,63 +116,8 @@ export function apiStatus(error: unknown): number | undefined {
 /** Turns "cannot reach the cluster" into an environment error with a next step. */
 export function unreachable(kube: Kube, error: unknown): BerthError {
   return new BerthError(
-    `the cluster at ${kube.server} (context ${kube.context}) does not answer: ${(error as Error).message}`,
+    `the cluster at ${kube.server} (context ${kube.context}) does not answer: ${whyUnreachable(error)}`,
     EXIT.environment,
     'check that the cluster runs (berth doctor), and the context: kubectl config current-context',
   );
-}
-
-function crashing(pod: V1Pod): { container: string; previous: boolean }[] {
-  return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
-    .filter(
-      (s) =>
-        s.state?.waiting?.reason === 'CrashLoopBackOff' ||
-        s.lastState?.terminated?.reason === 'OOMKilled' ||
-        (s.state?.terminated && s.state.terminated.exitCode !== 0),
-    )
-    .map((s) => ({ container: s.name, previous: !s.state?.terminated && s.restartCount > 0 }));
-}
-
-/** Everything berth doctor reads about one namespace, with the last logs of crashing containers. */
-export async function readSnapshot(kube: Kube, namespace: string, flavour?: FlavourFacts): Promise<Snapshot> {
-  const [pods, events, services, slices, pvcs, classes, nodes] = await Promise.all([
-    kube.core.listNamespacedPod({ namespace }),
-    kube.core.listNamespacedEvent({ namespace }),
-    kube.core.listNamespacedService({ namespace }),
-    kube.discovery.listNamespacedEndpointSlice({ namespace }),
-    kube.core.listNamespacedPersistentVolumeClaim({ namespace }),
-    kube.storage.listStorageClass(),
-    kube.core.listNode().catch(() => ({ items: [] })),
-  ]);
-  const logs: Record<string, string> = {};
-  await Promise.all(
-    pods.items.flatMap((pod) =>
-      crashing(pod).map(async ({ container, previous }) => {
-        const name = pod.metadata?.name ?? '';
-        try {
-          logs[`${name}/${container}`] = await kube.core.readNamespacedPodLog({
-            name,
-            namespace,
-            container,
-            previous,
-            tailLines: 10,
-          });
-        } catch {
-          // no previous run or logs gone: the finding says so without them
-        }
-      }),
-    ),
-  );
-  return {
-    namespace,
-    pods: pods.items,
-    events: events.items,
-    services: services.items,
-    endpointSlices: slices.items,
-    pvcs: pvcs.items,
-    storageClasses: classes.items,
-    nodes: nodes.items,
-    logs,
-    ...(flavour ? { flavour } : {}),
-  };
 }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 
 /** The CLI as a process: help, exit codes, --json errors. No cluster needed. */
@@ -108,3 +109,139 @@ describe('berth as a process', () => {
     assert.match(result.stderr, /contexts: kind-dev/);
   });
 });
+
+/**
+ * The same process on the machine's own older Node, through the `berth` bin and
+ * the shared bootstrap; BERTH_CACHE holds "the fetched Node 24" (this test's own).
+ */
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const BIN = join(ROOT, 'packages/berth/bin/berth.mjs');
+const OLD_NODE = '/usr/bin/node';
+const nodeCache = join(dir, 'node-cache');
+mkdirSync(nodeCache);
+symlinkSync(
+  dirname(dirname(process.execPath)),
+  join(nodeCache, `node-${/^NODE_VERSION=(\S+)/m.exec(readFileSync(join(ROOT, '.ci/versions.env'), 'utf8'))?.[1]}`),
+);
+const RUNTIMES = [
+  { name: `Node ${process.versions.node}`, argv: [process.execPath, MAIN] },
+  { name: `the machine's ${OLD_NODE}`, argv: [OLD_NODE, BIN] },
+];
+
+function berthOn(runtime: (typeof RUNTIMES)[number], args: string[], env: NodeJS.ProcessEnv) {
+  const [node = '', script = ''] = runtime.argv;
+  const result = spawnSync(node, [script, ...args], {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', BERTH_CACHE: nodeCache, ...env },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A kubeconfig whose server is a loopback port nothing listens on. */
+async function closedPortKubeconfig(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  const file = join(dir, `closed-${port}`);
+  writeFileSync(
+    file,
+    `apiVersion: v1\nkind: Config\nclusters: [{name: gone, cluster: {server: "https://127.0.0.1:${port}"}}]\nusers: [{name: u, user: {token: x}}]\ncontexts: [{name: gone, context: {cluster: gone, user: u}}]\ncurrent-context: gone\n`,
+  );
+  return file;
+}
+
+/** Every command that needs the cluster, with arguments that are otherwise valid. */
+const CLUSTER_COMMANDS = [
+  ['doctor', 'names'],
+  ['up', 'names', '--no-build', '--tag', 'abc1234'],
+  ['status', '--app', 'names'],
+  ['smoke', '--app', 'names'],
+  ['logs', 'api', '--app', 'names'],
+  ['open', '--app', 'names'],
+  ['rollback', '--app', 'names'],
+  ['down', '--app', 'names'],
+  ['backup', '--app', 'names', '-o', join(dir, 'never.dump')],
+  ['restore', '--app', 'names', new URL(import.meta.url).pathname],
+  ['load', '--app', 'names'],
+];
+
+for (const runtime of RUNTIMES) {
+  describe(`berth on ${runtime.name}: one exit code for a cluster that is not there, for every command`, () => {
+    // kubectl and helm must not even be started: the cluster check comes first.
+    const tools = { BERTH_KUBECTL: join(dir, 'kubectl-must-not-run'), BERTH_HELM: join(dir, 'helm-must-not-run') };
+
+    test('a kubeconfig whose server does not answer: exit 3, "does not answer … connection refused", berth doctor next', async () => {
+      const kubeconfig = await closedPortKubeconfig();
+      for (const args of CLUSTER_COMMANDS) {
+        const result = berthOn(runtime, args, { ...tools, KUBECONFIG: kubeconfig });
+        const said = `berth ${args.join(' ')}: exit ${result.code}\n${result.stdout}\n${result.stderr}`;
+        assert.equal(result.code, 3, said);
+        assert.match(
+          `${result.stdout}${result.stderr}`,
+          /does not answer: nothing listens there \(connection refused\)/,
+          said,
+        );
+        assert.doesNotMatch(result.stderr, /memcache\.go|bug in berth/, said);
+      }
+    });
+
+    test('no kubeconfig at all (KUBECONFIG names a missing file, or no ~/.kube/config): exit 3, "no kubeconfig" and what to do', () => {
+      const home = join(dir, 'empty-home');
+      mkdirSync(home, { recursive: true });
+      for (const env of [{ KUBECONFIG: join(dir, 'missing-kubeconfig') }, { KUBECONFIG: '', HOME: home }]) {
+        for (const args of CLUSTER_COMMANDS) {
+          const result = berthOn(runtime, args, { ...tools, ...env });
+          const said = `berth ${args.join(' ')} with ${JSON.stringify(env)}: exit ${result.code}\n${result.stdout}\n${result.stderr}`;
+          assert.equal(result.code, 3, said);
+          assert.match(`${result.stdout}${result.stderr}`, /no kubeconfig: .* does not exist/, said);
+          assert.match(`${result.stdout}${result.stderr}`, /--kubeconfig <file> or KUBECONFIG=<file>/, said);
+          assert.doesNotMatch(`${result.stdout}${result.stderr}`, /loaded-context|HTTP protocol|bug in berth/, said);
+        }
+      }
+    });
+
+    test('doctor with no kubeconfig says so on its kubeconfig line instead of "✓ kubeconfig context loaded-context"', () => {
+      const home = join(dir, 'empty-home-doctor');
+      mkdirSync(home, { recursive: true });
+      const result = berthOn(runtime, ['doctor'], { KUBECONFIG: '', HOME: home });
+      assert.equal(result.code, 3, result.stderr);
+      assert.match(
+        result.stdout,
+        /✗ kubeconfig\s+no kubeconfig: .*\.kube\/config \(the default place\) does not exist/,
+      );
+      assert.match(result.stdout, /fix: point berth at your cluster's kubeconfig/);
+    });
+
+    test('an unknown option is named with the closest valid one', () => {
+      const result = berthOn(runtime, ['status', '--namespce', 'x'], {});
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /error: Unknown option '--namespce' for berth status \(did you mean --namespace\?\)/);
+      assert.doesNotMatch(result.stderr, /To specify a positional argument/);
+    });
+
+    test('up --env <an environment the app has no values file for> lists the environments it has', () => {
+      const project = join(dir, 'one-env-project');
+      const chart = join(project, 'deploy/charts/demo');
+      mkdirSync(chart, { recursive: true });
+      writeFileSync(join(chart, 'values-dev.yaml'), '{}\n');
+      writeFileSync(
+        join(chart, 'berth.app.json'),
+        JSON.stringify({
+          name: 'demo',
+          components: ['web'],
+          entry: 'web',
+          images: [{ component: 'web', name: 'demo-web', dockerfile: 'Dockerfile', values: 'image' }],
+          smoke: { http: [{ name: 'page', path: '/', status: 200 }], helmTest: false },
+          loadPath: '/',
+        }),
+      );
+      const result = berthOn(runtime, ['up', 'demo', '--env', 'prod', '--root', project], {});
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /app demo has no environment "prod" \(no deploy\/charts\/demo\/values-prod\.yaml\)/);
+      assert.match(result.stderr, /next: environments: dev/);
+    });
+  });
+}

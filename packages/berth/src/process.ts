@@ -32,6 +32,16 @@ export function toolAvailable(tool: string): string | undefined {
   return findExecutable(toolPath(tool));
 }
 
+/** A program that could not be started: not installed is an environment error (exit 3) naming the fix. */
+export function spawnFailure(program: string, error: NodeJS.ErrnoException): Error {
+  if (error.code !== 'ENOENT') return error;
+  return new BerthError(
+    `${program} is not installed (or not on PATH)`,
+    EXIT.environment,
+    `install ${program}, or point berth at it with BERTH_${program.replace(/\W/g, '_').toUpperCase()}=<path>; berth doctor checks every tool`,
+  );
+}
+
 export function run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
   const [program, ...args] = argv;
   if (!program) throw new Error('run: empty command');
@@ -55,17 +65,7 @@ export function run(argv: string[], options: RunOptions = {}): Promise<RunResult
       stderr += chunk;
       options.onOutput?.(chunk);
     });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') {
-        reject(
-          new BerthError(
-            `${program} is not installed (or not on PATH)`,
-            EXIT.environment,
-            `install ${program}, or point berth at it with BERTH_${program.replace(/\W/g, '_').toUpperCase()}=<path>; berth doctor checks every tool`,
-          ),
-        );
-      } else reject(error);
-    });
+    child.on('error', (error: NodeJS.ErrnoException) => reject(spawnFailure(program, error)));
     child.on('close', (code) => {
       const result = { code, stdout, stderr };
       if (code === 0 || options.allowFailure) resolve(result);

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import type { V1Service } from '@kubernetes/client-node';
-import type { AppDefinition } from './apps.ts';
+import type { AppDefinition } from './apps/descriptor.ts';
 import type { Context } from './context.ts';
 import { BerthError, EXIT } from './exit-codes.ts';
 import { detectFlavour, type FlavourFacts } from './flavour.ts';
-import { run } from './process.ts';
+import { run, spawnFailure } from './process.ts';
 
 /** Finding a release's objects (by the app.kubernetes.io labels every chart sets) and reaching it. */
 export function selector(release: string, component?: string): string {
@@ -38,7 +38,7 @@ export async function flavourOf(ctx: Context): Promise<FlavourFacts> {
   return detectFlavour(kube.context, nodes);
 }
 
-export async function nodeAddress(ctx: Context): Promise<string | undefined> {
+async function nodeAddress(ctx: Context): Promise<string | undefined> {
   const nodes = await ctx.kube().core.listNode();
   for (const node of nodes.items) {
     const address = node.status?.addresses?.find((a) => a.type === 'InternalIP' || a.type === 'ExternalIP');
@@ -89,7 +89,7 @@ export function portForward(
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.on('error', (error) => {
-      if (!settled) reject(error);
+      if (!settled) reject(spawnFailure(program ?? 'kubectl', error));
     });
     child.on('close', (code) => {
       if (!settled) {
@@ -107,8 +107,12 @@ export interface PublicUrl {
 }
 
 /** Where users reach the app: --url, the NodePort on the node's address, an Ingress host, or a port-forward. */
-export async function publicUrl(ctx: Context, app: AppDefinition, flavour?: FlavourFacts): Promise<PublicUrl> {
-  const given = ctx.string('url');
+export async function publicUrl(
+  ctx: Context,
+  app: AppDefinition,
+  known: { given?: string | undefined; flavour?: FlavourFacts } = {},
+): Promise<PublicUrl> {
+  const { given, flavour } = known;
   if (given) return { url: given.replace(/\/$/, ''), how: 'given', close: () => undefined };
   const service = await componentService(ctx, app, app.entry);
   const port = service.spec?.ports?.[0];
@@ -160,7 +164,7 @@ export async function databasePod(ctx: Context, app: AppDefinition): Promise<{ p
     throw new BerthError(
       `no ready database pod for release ${ctx.release(app)} in namespace ${namespace}`,
       EXIT.unhealthy,
-      `berth doctor ${app.name}${ctx.string('namespace') ? ` -n ${namespace}` : ''}`,
+      `berth doctor ${app.name}${ctx.namespaceFlag()}`,
     );
   }
   return { pod: pod.metadata.name, container: app.database.container };
@@ -180,7 +184,7 @@ export async function runToFile(argv: string[], file: string): Promise<void> {
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += chunk));
   const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
+    child.on('error', (error) => reject(spawnFailure(program ?? '', error)));
     child.on('close', resolve);
   });
   await written;
@@ -197,7 +201,7 @@ export function runFromFile(argv: string[], file: string): Promise<string> {
     child.stderr.on('data', (chunk) => (output += chunk));
     createReadStream(file).pipe(child.stdin);
     child.stdin.on('error', () => undefined);
-    child.on('error', reject);
+    child.on('error', (error) => reject(spawnFailure(program ?? '', error)));
     child.on('close', (code) =>
       code === 0 ? resolve(output) : reject(new Error(`${argv.join(' ')} exited ${code}: ${output.trim()}`)),
     );

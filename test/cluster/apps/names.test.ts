@@ -24,7 +24,7 @@ import {
   startLoad,
   tagImage,
 } from '@berth/testkit/cluster';
-import { chartMatrix } from '../../../deploy/charts/matrix.ts';
+import { chartMatrix } from '../../../deploy/test/chart-matrix.ts';
 
 const CHART = join(REPO, 'deploy/charts/names');
 const TAG = `e2e-${(await run('git', ['rev-parse', '--short', 'HEAD'])).stdout.trim()}`;

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import type { AppDefinition } from '../apps.ts';
+import type { AppDefinition } from '../apps/descriptor.ts';
 import type { Context } from '../context.ts';
 import { BerthError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { resolveUserPath, timestampForFile } from '../paths.ts';
 import { run } from '../process.ts';
+import type { BACKUP_OPTIONS, CommandInput, RESTORE_OPTIONS } from '../registry.ts';
 import { databasePod, runFromFile, runToFile } from '../release.ts';
 
 /**
@@ -77,10 +78,11 @@ async function rowCounts(
   return parseCounts(result.stdout);
 }
 
-export async function backup(ctx: Context): Promise<ExitCode> {
+export async function backup(ctx: Context, { options }: CommandInput<typeof BACKUP_OPTIONS>): Promise<ExitCode> {
   const app = ctx.app();
+  await ctx.cluster();
   const { pod, container } = await databasePod(ctx, app);
-  const file = resolveUserPath(ctx.string('output') ?? `${app.name}-${timestampForFile(new Date())}.dump`, ctx.cwd);
+  const file = resolveUserPath(options.output ?? `${app.name}-${timestampForFile(new Date())}.dump`, ctx.cwd);
   ctx.out.step(`pg_dump through ${pod} to ${file}`);
   const counts = await rowCounts(ctx, app, pod, container);
   try {
@@ -113,13 +115,14 @@ export async function backup(ctx: Context): Promise<ExitCode> {
   return EXIT.ok;
 }
 
-export async function restore(ctx: Context, positionals: string[]): Promise<ExitCode> {
+export async function restore(ctx: Context, { positionals }: CommandInput<typeof RESTORE_OPTIONS>): Promise<ExitCode> {
   const app = ctx.app();
   const file = resolveUserPath(positionals[0] ?? '', ctx.cwd);
   if (!existsSync(file)) throw new BerthError(`no such backup file: ${file}`, EXIT.usage, 'berth backup writes one');
   const expected = existsSync(`${file}.json`)
     ? (JSON.parse(readFileSync(`${file}.json`, 'utf8')) as { counts: Record<string, number> }).counts
     : undefined;
+  await ctx.cluster();
   const { pod, container } = await databasePod(ctx, app);
   ctx.out.step(`pg_restore ${file} through ${pod}`);
   try {

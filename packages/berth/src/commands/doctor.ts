@@ -1,11 +1,17 @@
+import type { AppDefinition } from '../apps/descriptor.ts';
 import type { Context } from '../context.ts';
 import { diagnose } from '../doctor/diagnose.ts';
 import { checkEnvironment } from '../doctor/environment.ts';
+import { readSnapshot } from '../doctor/read-snapshot.ts';
 import { renderDiagnosis } from '../doctor/render.ts';
-import { EXIT, type ExitCode } from '../exit-codes.ts';
-import { apiStatus, readSnapshot } from '../kube.ts';
+import { BerthError, EXIT, type ExitCode } from '../exit-codes.ts';
+import { apiStatus } from '../kube.ts';
+import type { CommandInput, DOCTOR_OPTIONS } from '../registry.ts';
 
-export async function doctor(ctx: Context, positionals: string[]): Promise<ExitCode> {
+export async function doctor(
+  ctx: Context,
+  { positionals, options }: CommandInput<typeof DOCTOR_OPTIONS>,
+): Promise<ExitCode> {
   const { out } = ctx;
   const env = await checkEnvironment(() => ctx.kube());
   out.line(out.paint('bold', 'Tools and cluster'));
@@ -28,11 +34,16 @@ export async function doctor(ctx: Context, positionals: string[]): Promise<ExitC
     return EXIT.environment;
   }
   let exit: ExitCode = EXIT.ok;
-  const explicit =
-    positionals[0] !== undefined || ctx.string('namespace') !== undefined || ctx.string('app') !== undefined;
-  if (!ctx.flag('cluster-only')) {
-    const app = ctx.app(positionals[0]);
-    const namespace = ctx.namespace(app);
+  const explicit = positionals[0] !== undefined || options.namespace !== undefined || options.app !== undefined;
+  const app = options['cluster-only'] ? undefined : appToDiagnose(ctx, positionals[0], explicit);
+  if (!options['cluster-only'] && !app && !options.namespace) {
+    out.line();
+    out.line(
+      '(no app here to diagnose: berth finds apps by their deploy/charts/*/berth.app.json; pass -n <namespace> or --root <project>)',
+    );
+  } else if (!options['cluster-only']) {
+    const namespace = options.namespace ?? app?.name ?? '';
+    const deploy = app ? `berth up ${app.name}${ctx.namespaceFlag()}` : 'deploy an app there first';
     const kube = ctx.kube();
     let exists = true;
     try {
@@ -45,14 +56,9 @@ export async function doctor(ctx: Context, positionals: string[]): Promise<ExitC
     if (!exists) {
       if (explicit) {
         out.bad(`namespace ${namespace} does not exist`);
-        out.line(
-          `    fix: deploy the app first: berth up ${app.name}${ctx.string('namespace') ? ` -n ${namespace}` : ''}`,
-        );
+        out.line(`    fix: deploy the app first: ${deploy}`);
         exit = EXIT.unhealthy;
-      } else
-        out.line(
-          `(namespace ${namespace} does not exist yet: nothing deployed to diagnose; next: berth up ${app.name})`,
-        );
+      } else out.line(`(namespace ${namespace} does not exist yet: nothing deployed to diagnose; next: ${deploy})`);
       result.diagnosis = null;
     } else {
       out.line(out.paint('bold', `Namespace ${namespace}`));
@@ -65,4 +71,18 @@ export async function doctor(ctx: Context, positionals: string[]): Promise<ExitC
   result.healthy = exit === EXIT.ok;
   out.result(result);
   return exit;
+}
+
+/**
+ * The app whose namespace doctor looks into. Named (or given a namespace), it must
+ * exist; asked nothing outside a project, doctor checks the tools and the cluster only.
+ */
+export function appToDiagnose(ctx: Context, named: string | undefined, explicit: boolean): AppDefinition | undefined {
+  try {
+    return ctx.app(named);
+  } catch (error) {
+    if (!explicit && error instanceof BerthError && error.code === EXIT.usage) return undefined;
+    if (ctx.options.namespace && named === undefined && ctx.options.app === undefined) return undefined;
+    throw error;
+  }
 }

@@ -2,14 +2,15 @@ import type { Context } from '../context.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { apiStatus } from '../kube.ts';
 import { run } from '../process.ts';
+import type { CommandInput, DOWN_OPTIONS } from '../registry.ts';
 import { selector } from '../release.ts';
 
-export async function down(ctx: Context): Promise<ExitCode> {
+export async function down(ctx: Context, { options }: CommandInput<typeof DOWN_OPTIONS>): Promise<ExitCode> {
   const app = ctx.app();
   const namespace = ctx.namespace(app);
   const release = ctx.release(app);
-  const keep = ctx.flag('keep-data');
-  const kube = ctx.kube();
+  const keep = options['keep-data'] === true;
+  const kube = await ctx.cluster();
   const removed: string[] = [];
   const result = await run(ctx.helmArgv(['uninstall', release, '-n', namespace, '--wait', '--timeout', '5m']), {
     allowFailure: true,

@@ -2,6 +2,7 @@ import { parseDuration, parsePositiveInt } from '../args.ts';
 import type { Context } from '../context.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { runLoad } from '../load.ts';
+import type { CommandInput, LOAD_OPTIONS } from '../registry.ts';
 import { publicUrl, selector } from '../release.ts';
 
 export interface HpaSample {
@@ -12,14 +13,14 @@ export interface HpaSample {
   cpu?: number;
 }
 
-export async function load(ctx: Context): Promise<ExitCode> {
+export async function load(ctx: Context, { options }: CommandInput<typeof LOAD_OPTIONS>): Promise<ExitCode> {
   const app = ctx.app();
   const namespace = ctx.namespace(app);
-  const durationMs = parseDuration(ctx.string('duration') ?? '30s', 'duration');
-  const connections = parsePositiveInt(ctx.string('connections') ?? '10', 'connections');
-  const target = await publicUrl(ctx, app);
-  const url = target.url + (ctx.string('path') ?? app.loadPath);
-  const kube = ctx.kube();
+  const durationMs = parseDuration(options.duration ?? '30s', 'duration');
+  const connections = parsePositiveInt(options.connections ?? '10', 'connections');
+  const kube = await ctx.cluster();
+  const target = await publicUrl(ctx, app, { given: options.url });
+  const url = target.url + (options.path ?? app.loadPath);
   const samples: HpaSample[] = [];
   const started = Date.now();
   const sample = async () => {
@@ -65,7 +66,9 @@ export async function load(ctx: Context): Promise<ExitCode> {
     if (hpa) ctx.out.ok(`HPA replicas during the run: ${hpa.min}–${hpa.max} (now ${hpa.last})`);
     else ctx.out.warn('no HPA in this release: replicas stay fixed');
     for (const e of figures.errorSamples) ctx.out.bad(`error: ${e}`);
-    ctx.out.result({ url, connections, ...figures, hpa: hpa ?? null });
+    // Every failure would make the document as long as the run; the distinct ones are in errorSamples.
+    const { failures: _every, ...summary } = figures;
+    ctx.out.result({ url, connections, ...summary, hpa: hpa ?? null });
     return figures.errors > 0 ? EXIT.unhealthy : EXIT.ok;
   } finally {
     target.close();

@@ -1,9 +1,13 @@
 import { parsePositiveInt } from '../args.ts';
 import type { Context } from '../context.ts';
 import { BerthError, EXIT, type ExitCode } from '../exit-codes.ts';
+import type { CommandInput, OPEN_OPTIONS } from '../registry.ts';
 import { componentService, portForward } from '../release.ts';
 
-export async function open(ctx: Context, positionals: string[]): Promise<ExitCode> {
+export async function open(
+  ctx: Context,
+  { positionals, options }: CommandInput<typeof OPEN_OPTIONS>,
+): Promise<ExitCode> {
   const app = ctx.app();
   const component = positionals[0] ?? app.entry;
   if (!app.components.includes(component)) {
@@ -13,7 +17,8 @@ export async function open(ctx: Context, positionals: string[]): Promise<ExitCod
       `components: ${app.components.join(', ')}`,
     );
   }
-  const port = ctx.string('port') ? parsePositiveInt(ctx.string('port') ?? '', 'port') : 0;
+  const port = options.port ? parsePositiveInt(options.port, 'port') : 0;
+  await ctx.cluster();
   const service = await componentService(ctx, app, component);
   const forward = await portForward(
     ctx,

@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { describe, test } from 'node:test';
-import { NAMES } from '../apps.ts';
-import { percentile, summarise } from '../load.ts';
+import { fileURLToPath } from 'node:url';
+import { loadApp } from '../apps/discover.ts';
+import { helmUpgradeArgs } from '../deploy/helm-upgrade.ts';
+import { imageRefs, imageTag, imageValues } from '../deploy/images.ts';
+import { percentile, startLoad, summarise } from '../load.ts';
 import { compareCounts, parseCounts } from './backup.ts';
-import { helmUpgradeArgs, imageRefs, imageTag, imageValues } from './up.ts';
+
+const NAMES = loadApp(fileURLToPath(new URL('../../../../', import.meta.url)), 'names');
 
 describe('up: tags, image names, helm arguments', () => {
   test('the tag is the commit, with a dirty marker when the tree has changes; never "latest"', () => {
@@ -90,19 +95,29 @@ describe('load: figures', () => {
   });
 });
 
-describe('the names app smoke flow', () => {
-  test('create → list → delete carry the id between steps and fail on wrong answers', () => {
-    const state: Record<string, unknown> = {};
-    const [page, ready, create, list, remove] = NAMES.smoke;
-    assert.equal(page?.check(200, '<title>Names Manager</title>', state), undefined);
-    assert.match(page?.check(200, '<title>nginx</title>', state) ?? '', /not the Names Manager/);
-    assert.match(ready?.check(503, '{"status":"unhealthy"}', state) ?? '', /HTTP 503/);
-    const body = create?.body?.(state) as { name: string };
-    assert.equal(create?.check(201, JSON.stringify({ id: 7, name: body.name }), state), undefined);
-    assert.equal(state.id, 7);
-    assert.equal(list?.check(200, JSON.stringify({ names: [{ id: 7 }] }), state), undefined);
-    assert.match(list?.check(200, JSON.stringify({ names: [] }), state) ?? '', /not listed/);
-    assert.equal(typeof remove?.path === 'function' ? remove.path(state) : '', '/api/names/7');
-    assert.equal(remove?.check(200, '{"deleted":7}', state), undefined);
+describe('load: the generator', () => {
+  test('until stopped, with a connection per request and a pause: answers and failures (status and body start)', async () => {
+    let calls = 0;
+    const connections = new Set<unknown>();
+    const server = createServer((_request, response) => {
+      calls++;
+      response.statusCode = calls % 3 === 0 ? 503 : 200;
+      response.end(calls % 3 === 0 ? '{"error":"draining"}' : '{"names":[]}');
+    });
+    server.on('connection', (socket) => connections.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const load = startLoad(`http://127.0.0.1:${port}/api/names`, { connections: 2, keepAlive: false, pauseMs: 5 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const figures = await load.stop();
+      assert.equal(figures.requests, calls);
+      assert.ok(figures.errors > 0 && figures.errors < figures.requests, JSON.stringify(figures));
+      assert.equal(figures.failures.length, figures.errors);
+      assert.equal(figures.failures[0], 'HTTP 503: {"error":"draining"}');
+      assert.equal(connections.size, calls, 'one connection per request');
+    } finally {
+      server.close();
+    }
   });
 });

@@ -2,17 +2,19 @@ import { parseDuration, parsePositiveInt } from '../args.ts';
 import type { Context } from '../context.ts';
 import { BerthError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { run } from '../process.ts';
+import type { CommandInput, ROLLBACK_OPTIONS } from '../registry.ts';
 import { helmStatus } from '../release.ts';
 
-export async function rollback(ctx: Context): Promise<ExitCode> {
+export async function rollback(ctx: Context, { options }: CommandInput<typeof ROLLBACK_OPTIONS>): Promise<ExitCode> {
   const app = ctx.app();
   const namespace = ctx.namespace(app);
   const release = ctx.release(app);
+  const to = options.to ? parsePositiveInt(options.to, 'to') : undefined;
+  const timeout = `${Math.round(parseDuration(options.timeout ?? '5m', 'timeout') / 1000)}s`;
+  await ctx.cluster();
   const before = await helmStatus(ctx, app);
   if (!before)
     throw new BerthError(`release ${release} is not installed in ${namespace}`, EXIT.unhealthy, `berth up ${app.name}`);
-  const to = ctx.string('to') ? parsePositiveInt(ctx.string('to') ?? '', 'to') : undefined;
-  const timeout = `${Math.round(parseDuration(ctx.string('timeout') ?? '5m', 'timeout') / 1000)}s`;
   ctx.out.step(`rolling ${release} back from revision ${before.revision} to ${to ?? 'the previous revision'}`);
   const result = await run(
     ctx.helmArgv(['rollback', release, ...(to ? [String(to)] : []), '-n', namespace, '--wait', '--timeout', timeout]),

@@ -1,46 +1,14 @@
 import type { Context } from '../context.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { helmStatus, selector } from '../release.ts';
-
-export interface WorkloadStatus {
-  kind: 'Deployment' | 'StatefulSet';
-  name: string;
-  ready: number;
-  desired: number;
-  updated: number;
-}
-
-export async function readWorkloads(ctx: Context, namespace: string, release: string): Promise<WorkloadStatus[]> {
-  const kube = ctx.kube();
-  const labelSelector = selector(release);
-  const [deployments, statefulsets] = await Promise.all([
-    kube.apps.listNamespacedDeployment({ namespace, labelSelector }),
-    kube.apps.listNamespacedStatefulSet({ namespace, labelSelector }),
-  ]);
-  return [
-    ...deployments.items.map((d) => ({
-      kind: 'Deployment' as const,
-      name: d.metadata?.name ?? '?',
-      ready: d.status?.readyReplicas ?? 0,
-      desired: d.spec?.replicas ?? 1,
-      updated: d.status?.updatedReplicas ?? 0,
-    })),
-    ...statefulsets.items.map((s) => ({
-      kind: 'StatefulSet' as const,
-      name: s.metadata?.name ?? '?',
-      ready: s.status?.readyReplicas ?? 0,
-      desired: s.spec?.replicas ?? 1,
-      updated: s.status?.updatedReplicas ?? 0,
-    })),
-  ];
-}
+import { readWorkloads } from '../workloads.ts';
 
 export async function status(ctx: Context): Promise<ExitCode> {
   const { out } = ctx;
   const app = ctx.app();
   const namespace = ctx.namespace(app);
   const release = ctx.release(app);
-  const kube = ctx.kube();
+  const kube = await ctx.cluster();
   const labelSelector = selector(release);
   const [helm, workloads, pods, services, slices, hpas] = await Promise.all([
     helmStatus(ctx, app),
@@ -125,10 +93,7 @@ export async function status(ctx: Context): Promise<ExitCode> {
     hpa: hpaRows,
   });
   if (!healthy) {
-    out.error(
-      'not everything is ready',
-      `berth doctor ${app.name}${ctx.string('namespace') ? ` -n ${namespace}` : ''}`,
-    );
+    out.error('not everything is ready', `berth doctor ${app.name}${ctx.namespaceFlag()}`);
     return EXIT.unhealthy;
   }
   return EXIT.ok;

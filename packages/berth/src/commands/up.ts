@@ -1,115 +1,103 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AppDefinition } from '../apps.ts';
+import type { AppDefinition } from '../apps/descriptor.ts';
+import { environmentValues } from '../apps/discover.ts';
 import { parseDuration, parseSet } from '../args.ts';
 import type { Context } from '../context.ts';
-import { diagnose, type Finding } from '../doctor/diagnose.ts';
+import { helmUpgrade } from '../deploy/helm-upgrade.ts';
+import { buildImages, chooseBuilder, gitTag, type ImageRef, imageRefs, shipImages } from '../deploy/images.ts';
+import { watchRollout } from '../deploy/rollout-watch.ts';
 import { renderFinding } from '../doctor/render.ts';
 import { BerthError, EXIT, type ExitCode } from '../exit-codes.ts';
-import {
-  BUILDERS,
-  type Builder,
-  buildStep,
-  detectFlavour,
-  FLAVOURS,
-  type Flavour,
-  type FlavourFacts,
-  importSteps,
-  withPrivilege,
-} from '../flavour.ts';
-import { apiStatus, readSnapshot } from '../kube.ts';
+import { FLAVOURS, type Flavour, type FlavourFacts } from '../flavour.ts';
+import { apiStatus, type Kube } from '../kube.ts';
 import { projectFile } from '../paths.ts';
-import { run, toolAvailable } from '../process.ts';
-import { helmStatus, publicUrl, selector } from '../release.ts';
-import { runSmoke } from './smoke.ts';
-import { readWorkloads } from './status.ts';
+import type { CommandInput, UP_OPTIONS } from '../registry.ts';
+import { flavourOf, helmStatus, publicUrl, selector } from '../release.ts';
+import { runSmoke, type SmokeResult } from '../smoke.ts';
 
-/** The image tag for a commit: the short SHA, plus dirty.<time> when the tree has changes (never "latest"). */
-export function imageTag(sha: string, dirty: boolean, now: Date): string {
-  const short = sha.trim().slice(0, 12);
-  if (!/^[0-9a-f]{7,40}$/.test(short)) throw new Error(`not a git commit: "${sha}"`);
-  return dirty ? `${short}-dirty.${now.getTime().toString(36)}` : short;
-}
+type UpOptions = CommandInput<typeof UP_OPTIONS>['options'];
 
-/** Image references of an app for a tag: <registry>/<name>:<tag>, or localhost/<name>:<tag> without a registry. */
-export function imageRefs(
-  app: AppDefinition,
-  tag: string,
-  registry?: string,
-): { component: string; ref: string; repository: string; values: string; dockerfile: string }[] {
-  const prefix = registry ? registry.replace(/\/+$/, '') : 'localhost';
-  return app.images.map((image) => ({
-    component: image.component,
-    repository: `${prefix}/${image.name}`,
-    ref: `${prefix}/${image.name}:${tag}`,
-    values: image.values,
-    dockerfile: image.dockerfile,
-  }));
+/** What `berth up` deploys, checked before anything touches the cluster. */
+interface Plan {
+  app: AppDefinition;
+  root: string;
+  namespace: string;
+  release: string;
+  env: string;
+  valuesFile: string;
+  timeoutMs: number;
+  sets: string[];
+  createNamespace: boolean;
+  started: number;
 }
 
 /**
- * The image values as a values document (JSON is YAML): a file, not --set-string, because
- * Helm applies every --set-string after every --set, so the user's --set could not override it.
+ * berth up: plan, then build → ship → deploy (helm --atomic, with progress) →
+ * smoke → how to reach it. Each step is a function below, in that order.
  */
-export function imageValues(images: { repository: string; values: string }[], tag: string): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
-  for (const image of images) {
-    let node = root;
-    for (const key of image.values.split('.')) {
-      node[key] ??= {};
-      node = node[key] as Record<string, unknown>;
-    }
-    node.repository = image.repository;
-    node.tag = tag; // a string even when the SHA is all digits
+export async function up(ctx: Context, { positionals, options }: CommandInput<typeof UP_OPTIONS>): Promise<ExitCode> {
+  const plan = planDeployment(ctx, positionals[0], options);
+  const kube = await ctx.cluster();
+  const flavour = await clusterFlavour(ctx, options.flavour);
+  const tag = options.tag ?? (await gitTag(plan.root));
+  const images = imageRefs(plan.app, tag, options.registry);
+  if (options['no-build']) ctx.out.step(`not building: using images tagged ${tag}`);
+  else await buildAndShip(ctx, plan, options, { kube, flavour, tag, images });
+  const revision = await deploy(ctx, plan, { flavour, tag, images });
+  const reached = await reachAndSmoke(ctx, plan, flavour, !options['no-smoke']);
+  return report(ctx, plan, { kube, revision, tag, images, ...reached });
+}
+
+function planDeployment(ctx: Context, appName: string | undefined, options: UpOptions): Plan {
+  const app = ctx.app(appName);
+  const env = options.env ?? 'dev';
+  const sets = options.set ?? [];
+  for (const pair of sets) parseSet(pair);
+  if (options.flavour && !FLAVOURS.includes(options.flavour as Flavour)) {
+    throw new BerthError(`unknown flavour "${options.flavour}"`, EXIT.usage, `flavours: ${FLAVOURS.join(', ')}`);
   }
-  return root;
+  return {
+    app,
+    root: ctx.root(),
+    namespace: ctx.namespace(app),
+    release: ctx.release(app),
+    env,
+    valuesFile: environmentValues(app, env),
+    timeoutMs: parseDuration(options.timeout ?? '5m', 'timeout'),
+    sets,
+    createNamespace: !options['no-create-namespace'],
+    started: Date.now(),
+  };
 }
 
-/** The helm upgrade --install arguments: environment values, image values, then the user's --set (last wins). */
-export function helmUpgradeArgs(options: {
-  release: string;
-  chart: string;
-  namespace: string;
-  valuesFile: string;
-  imageValuesFile: string;
-  sets: string[];
-  timeoutSeconds: number;
-}): string[] {
-  return [
-    'upgrade',
-    '--install',
-    options.release,
-    options.chart,
-    '--namespace',
-    options.namespace,
-    '--atomic',
-    '--wait',
-    '--timeout',
-    `${options.timeoutSeconds}s`,
-    '--values',
-    options.valuesFile,
-    '--values',
-    options.imageValuesFile,
-    ...options.sets.flatMap((pair) => ['--set', pair]),
-  ];
+/** The flavour berth detects from the nodes, unless --flavour says otherwise. */
+async function clusterFlavour(ctx: Context, given: string | undefined): Promise<FlavourFacts> {
+  const detected = await flavourOf(ctx);
+  return given ? { ...detected, flavour: given as Flavour, because: '--flavour' } : detected;
 }
 
-async function gitTag(root: string): Promise<string> {
-  try {
-    const sha = (await run(['git', 'rev-parse', 'HEAD'], { cwd: root })).stdout;
-    const dirty = (await run(['git', 'status', '--porcelain'], { cwd: root })).stdout.trim() !== '';
-    return imageTag(sha, dirty, new Date());
-  } catch (error) {
-    throw new BerthError(
-      `cannot tag images with the git commit: ${(error as Error).message}`,
-      EXIT.environment,
-      'run inside a git checkout, or pass --tag <version>',
-    );
-  }
+async function buildAndShip(
+  ctx: Context,
+  plan: Plan,
+  options: UpOptions,
+  built: { kube: Kube; flavour: FlavourFacts; tag: string; images: ImageRef[] },
+): Promise<void> {
+  const builder = chooseBuilder(options.builder);
+  ctx.out.step(
+    `cluster ${built.kube.context}: flavour ${built.flavour.flavour} (${built.flavour.because}); builder ${builder}; tag ${built.tag}`,
+  );
+  await buildImages(
+    built.images,
+    { root: plan.root, builder, builderArgs: options['builder-arg'] ?? [], app: plan.app.name },
+    ctx.out,
+  );
+  await shipImages(
+    built.images,
+    { root: plan.root, builder, registry: options.registry, loader: options.loader, flavour: built.flavour },
+    ctx.out,
+  );
 }
 
-async function ensureNamespace(ctx: Context, namespace: string): Promise<boolean> {
+async function ensureNamespace(ctx: Context, namespace: string, mayCreate: boolean): Promise<boolean> {
   const kube = ctx.kube();
   try {
     await kube.core.readNamespace({ name: namespace });
@@ -117,7 +105,7 @@ async function ensureNamespace(ctx: Context, namespace: string): Promise<boolean
   } catch (error) {
     if (apiStatus(error) !== 404) throw error;
   }
-  if (ctx.flag('no-create-namespace')) {
+  if (!mayCreate) {
     throw new BerthError(`namespace ${namespace} does not exist`, EXIT.usage, `kubectl create namespace ${namespace}`);
   }
   await kube.core.createNamespace({
@@ -135,251 +123,146 @@ async function ensureNamespace(ctx: Context, namespace: string): Promise<boolean
   return true;
 }
 
-export async function up(ctx: Context, positionals: string[]): Promise<ExitCode> {
+/** helm upgrade --install --atomic with progress; returns the deployed revision, or explains the failure. */
+async function deploy(
+  ctx: Context,
+  plan: Plan,
+  release: { flavour: FlavourFacts; tag: string; images: ImageRef[] },
+): Promise<number | undefined> {
   const { out } = ctx;
-  const app = ctx.app(positionals[0]);
-  const root = ctx.root();
-  const namespace = ctx.namespace(app);
-  const release = ctx.release(app);
-  const env = (ctx.string('env') ?? 'dev') as 'dev' | 'prod';
-  const timeoutMs = parseDuration(ctx.string('timeout') ?? '5m', 'timeout');
-  const sets = ctx.list('set');
-  for (const pair of sets) parseSet(pair);
-  const registry = ctx.string('registry');
-  const build = !ctx.flag('no-build');
-  const kube = ctx.kube();
-  const started = Date.now();
-  try {
-    await kube.version.getCode();
-  } catch (error) {
-    throw new BerthError(`the cluster does not answer: ${(error as Error).message}`, EXIT.environment, 'berth doctor');
+  const { app, namespace } = plan;
+  if (await ensureNamespace(ctx, namespace, plan.createNamespace)) {
+    out.ok(`created namespace ${namespace} (PodSecurity restricted)`);
   }
-
-  // 1. Flavour and builder.
-  const givenFlavour = ctx.string('flavour');
-  if (givenFlavour && !FLAVOURS.includes(givenFlavour as Flavour)) {
-    throw new BerthError(`unknown flavour "${givenFlavour}"`, EXIT.usage, `flavours: ${FLAVOURS.join(', ')}`);
-  }
-  const nodes = await kube.core
-    .listNode()
-    .then((l) => l.items)
-    .catch(() => []);
-  const detected = detectFlavour(kube.context, nodes);
-  const flavour: FlavourFacts = givenFlavour
-    ? { ...detected, flavour: givenFlavour as Flavour, because: '--flavour' }
-    : detected;
-  const tag = ctx.string('tag') ?? (await gitTag(root));
-  const images = imageRefs(app, tag, registry);
-
-  if (build) {
-    const givenBuilder = ctx.string('builder');
-    if (givenBuilder && !BUILDERS.includes(givenBuilder as Builder)) {
-      throw new BerthError(`unknown builder "${givenBuilder}"`, EXIT.usage, `builders: ${BUILDERS.join(', ')}`);
-    }
-    const builder = (givenBuilder ?? BUILDERS.find((b) => toolAvailable(b))) as Builder | undefined;
-    if (!builder) {
-      throw new BerthError(
-        'no image builder found (docker, podman, buildah, nerdctl)',
-        EXIT.environment,
-        'install one, or pass --no-build with --tag of images already on the cluster',
-      );
-    }
-    out.step(
-      `cluster ${kube.context}: flavour ${flavour.flavour} (${flavour.because}); builder ${builder}; tag ${tag}`,
-    );
-    // 2. Build.
-    for (const image of images) {
-      const step = buildStep(builder, projectFile(root, image.dockerfile), image.ref, ctx.list('builder-arg'), root);
-      out.step(step.what);
-      const t0 = Date.now();
-      try {
-        await run(step.argv, { cwd: root });
-      } catch (error) {
-        throw new BerthError(
-          `building ${image.ref} failed: ${(error as Error).message}`,
-          EXIT.failed,
-          `fix the build, then berth up ${app.name} again`,
-        );
-      }
-      out.ok(`built ${image.ref} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
-    }
-    // 3. Make the images available to the cluster.
-    const loader = ctx.string('loader');
-    const dir = mkdtempSync(join(tmpdir(), 'berth-'));
-    try {
-      for (const image of images) {
-        const steps = registry
-          ? [{ argv: [builder, 'push', image.ref], what: `push ${image.ref}` }]
-          : loader
-            ? [{ argv: [loader, image.ref], what: `load ${image.ref} with ${loader}` }]
-            : (() => {
-                try {
-                  return importSteps(flavour, builder, image.ref, join(dir, `${image.component}.tar`)).map((step) =>
-                    withPrivilege(step, process.getuid?.()),
-                  );
-                } catch (error) {
-                  throw new BerthError(
-                    (error as Error).message,
-                    EXIT.environment,
-                    'pass --registry <registry> or --loader <program>',
-                  );
-                }
-              })();
-        for (const step of steps) {
-          out.step(step.what);
-          try {
-            await run(step.argv, { cwd: root });
-          } catch (error) {
-            throw new BerthError(
-              `${step.what} failed: ${(error as Error).message}`,
-              EXIT.failed,
-              'berth doctor; or pass --loader <program> / --registry <registry>',
-            );
-          }
-        }
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-    out.ok(registry ? `images pushed to ${registry}` : 'images available on the cluster');
-  } else out.step(`not building: using images tagged ${tag}`);
-
-  // 4. Deploy.
-  const created = await ensureNamespace(ctx, namespace);
-  if (created) out.ok(`created namespace ${namespace} (PodSecurity restricted)`);
   const previous = await helmStatus(ctx, app);
-  const valuesDir = mkdtempSync(join(tmpdir(), 'berth-values-'));
-  const imageValuesFile = join(valuesDir, 'images.yaml');
-  writeFileSync(imageValuesFile, JSON.stringify(imageValues(images, tag), null, 2));
-  const args = helmUpgradeArgs({
-    release,
-    chart: projectFile(root, app.chart),
-    namespace,
-    valuesFile: projectFile(root, app.values[env]),
-    imageValuesFile,
-    sets,
-    timeoutSeconds: Math.round(timeoutMs / 1000),
-  });
   out.step(
-    `helm upgrade --install ${release} (${env}) in ${namespace}${previous ? `, from revision ${previous.revision}` : ''}; waiting for readiness`,
+    `helm upgrade --install ${plan.release} (${plan.env}) in ${namespace}${previous ? `, from revision ${previous.revision}` : ''}; waiting for readiness`,
   );
-  const problems = new Map<string, Finding>();
-  let lastProblems = new Set<string>();
-  let watching = true;
-  const progress = (async () => {
-    const shown = new Map<string, string>();
-    const shownProblems = new Set<string>();
-    let tick = 0;
-    while (watching) {
-      try {
-        for (const w of await readWorkloads(ctx, namespace, release)) {
-          const text = `${w.kind.toLowerCase()}/${w.name} ${w.ready}/${w.desired} ready${w.updated < w.desired ? `, ${w.updated} updated` : ''}`;
-          if (shown.get(w.name) !== text) {
-            shown.set(w.name, text);
-            out.line(`  ${text}`);
-          }
-        }
-        if (tick % 3 === 2) {
-          const snapshot = await readSnapshot(kube, namespace, flavour);
-          snapshot.pods = snapshot.pods.filter((p) => p.metadata?.labels?.['app.kubernetes.io/instance'] === release);
-          const now = new Set<string>();
-          for (const finding of diagnose(snapshot).findings) {
-            // Services follow their pods; the pods' own findings say more.
-            if (finding.severity !== 'error' || finding.kind.startsWith('service-')) continue;
-            const key = `${finding.kind}|${finding.workload ?? finding.objects[0]}`;
-            now.add(key);
-            problems.set(key, finding);
-            // Probe failures and a first crash are normal while an app starts: show them once they persist.
-            const soft = ['probe-failing', 'crash-loop', 'not-ready'].includes(finding.kind);
-            if (!shownProblems.has(key) && (!soft || lastProblems.has(key))) {
-              shownProblems.add(key);
-              out.warn(`  ${finding.summary}`);
-            }
-          }
-          lastProblems = now;
-        }
-      } catch {
-        // progress is best effort; helm decides success
-      }
-      tick++;
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-    }
-  })();
-  const result = await run(ctx.helmArgv(args), { cwd: root, allowFailure: true }).finally(() =>
-    rmSync(valuesDir, { recursive: true, force: true }),
-  );
-  watching = false;
-  await progress;
-  if (result.code !== 0) {
-    const now = await helmStatus(ctx, app).catch(() => undefined);
-    const helmError = result.stderr.trim().split('\n').slice(-3).join(' ');
-    out.bad(`helm upgrade failed: ${helmError}`);
-    // The latest diagnosis says what was wrong when Helm gave up; earlier start-up noise is left out.
-    const current = [...problems.entries()].filter(([key]) => lastProblems.has(key)).map(([, f]) => f);
-    const why = current.length > 0 ? current : [...problems.values()];
-    if (why.length) {
-      out.line('What failed, and why:');
-      for (const finding of why) for (const line of renderFinding(finding, out)) out.line(line);
-    }
-    const rolledBack = now
-      ? `Helm rolled back: release ${release} is at revision ${now.revision} (${now.status}), the previous version keeps serving`
-      : `Helm removed the failed first install of ${release}`;
-    out.line(rolledBack);
-    out.result({
-      ok: false,
-      release,
+  const watch = watchRollout(ctx, { namespace, release: plan.release, flavour: release.flavour });
+  const result = await helmUpgrade(
+    ctx,
+    {
+      release: plan.release,
+      chart: projectFile(plan.root, app.chart),
       namespace,
-      tag,
-      error: helmError,
-      rolledBackTo: now?.revision ?? null,
-      findings: why,
-    });
-    throw new BerthError(
-      `deploying ${app.name} failed${why[0] ? `: ${why[0].summary}` : ''}`,
-      EXIT.failed,
-      `fix the cause above and run berth up ${app.name} again; berth doctor ${app.name} for more`,
-    );
-  }
+      valuesFile: projectFile(plan.root, plan.valuesFile),
+      sets: plan.sets,
+      timeoutSeconds: Math.round(plan.timeoutMs / 1000),
+    },
+    { refs: release.images, tag: release.tag },
+    plan.root,
+  ).finally(() => watch.stop());
+  if (result.code !== 0) await explainFailedUpgrade(ctx, plan, release.tag, result.stderr, watch.why());
   const deployed = await helmStatus(ctx, app);
   out.ok(
-    `release ${release} revision ${deployed?.revision} deployed and ready (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    `release ${plan.release} revision ${deployed?.revision} deployed and ready (${((Date.now() - plan.started) / 1000).toFixed(0)} s)`,
   );
+  return deployed?.revision;
+}
 
-  // 5. Smoke, then how to reach it.
-  const target = await publicUrl(ctx, app, flavour);
-  let smoke: Awaited<ReturnType<typeof runSmoke>> = [];
+/** What failed and why (berth doctor's findings), where Helm's rollback left the release; then the error. */
+async function explainFailedUpgrade(
+  ctx: Context,
+  plan: Plan,
+  tag: string,
+  stderr: string,
+  why: ReturnType<ReturnType<typeof watchRollout>['why']>,
+): Promise<never> {
+  const { out } = ctx;
+  const now = await helmStatus(ctx, plan.app).catch(() => undefined);
+  const helmError = stderr.trim().split('\n').slice(-3).join(' ');
+  out.bad(`helm upgrade failed: ${helmError}`);
+  if (why.length) {
+    out.line('What failed, and why:');
+    for (const finding of why) for (const line of renderFinding(finding, out)) out.line(line);
+  }
+  out.line(
+    now
+      ? `Helm rolled back: release ${plan.release} is at revision ${now.revision} (${now.status}), the previous version keeps serving`
+      : `Helm removed the failed first install of ${plan.release}`,
+  );
+  out.result({
+    ok: false,
+    release: plan.release,
+    namespace: plan.namespace,
+    tag,
+    error: helmError,
+    rolledBackTo: now?.revision ?? null,
+    findings: why,
+  });
+  throw new BerthError(
+    `deploying ${plan.app.name} failed${why[0] ? `: ${why[0].summary}` : ''}`,
+    EXIT.failed,
+    `fix the cause above and run berth up ${plan.app.name} again; berth doctor ${plan.app.name} for more`,
+  );
+}
+
+/** The public URL (kept only when it outlives berth: a NodePort), and the smoke checks through it. */
+async function reachAndSmoke(
+  ctx: Context,
+  plan: Plan,
+  flavour: FlavourFacts,
+  check: boolean,
+): Promise<{ url: string | undefined; smoke: SmokeResult[] }> {
+  const target = await publicUrl(ctx, plan.app, { flavour });
   try {
-    if (!ctx.flag('no-smoke')) {
-      out.step(`smoke checks through ${target.url} (${target.how})`);
-      smoke = await runSmoke(app, target.url, out);
+    let smoke: SmokeResult[] = [];
+    if (check) {
+      ctx.out.step(`smoke checks through ${target.url} (${target.how})`);
+      smoke = await runSmoke(
+        plan.app,
+        { base: target.url, release: plan.release, namespace: plan.namespace, helmArgv: (a) => ctx.helmArgv(a) },
+        ctx.out,
+      );
     }
+    return { url: target.how === 'nodeport' ? target.url : undefined, smoke };
   } finally {
     target.close();
   }
-  const smokeOk = smoke.every((r) => r.ok);
-  const ingresses = await kube.networking
+}
+
+/** Where the app is (NodePort, Ingress hosts, or how to open it) and the --json result. */
+async function report(
+  ctx: Context,
+  plan: Plan,
+  done: {
+    kube: Kube;
+    revision: number | undefined;
+    tag: string;
+    images: ImageRef[];
+    url: string | undefined;
+    smoke: SmokeResult[];
+  },
+): Promise<ExitCode> {
+  const { out } = ctx;
+  const { app, namespace, release } = plan;
+  const { smoke, url: reach } = done;
+  const ingresses = await done.kube.networking
     .listNamespacedIngress({ namespace, labelSelector: selector(release) })
     .then((l) => l.items.flatMap((i) => (i.spec?.rules ?? []).map((r) => r.host).filter(Boolean)))
     .catch(() => []);
-  const reach = target.how === 'nodeport' ? target.url : undefined;
   if (reach) out.ok(`${app.name} is at ${reach}/`);
   for (const host of ingresses)
     out.ok(`${app.name} is at http://${host}/ (Ingress; the host must resolve to the cluster)`);
-  if (!reach) out.line(`open it with: berth open${ctx.string('namespace') ? ` -n ${namespace}` : ''}`);
+  if (!reach) out.line(`open it with: berth open${ctx.namespaceFlag()}`);
+  const smokeOk = smoke.every((r) => r.ok);
   out.result({
     ok: smokeOk,
     release,
     namespace,
-    revision: deployed?.revision,
-    tag,
-    images: images.map((i) => i.ref),
+    revision: done.revision,
+    tag: done.tag,
+    images: done.images.map((i) => i.ref),
     url: reach ?? null,
     ingressHosts: ingresses,
     smoke,
-    seconds: Math.round((Date.now() - started) / 1000),
+    seconds: Math.round((Date.now() - plan.started) / 1000),
   });
   if (!smokeOk) {
-    out.error('deployed, but a smoke check failed', `berth doctor ${app.name}; berth logs api`);
+    out.error(
+      'deployed, but a smoke check failed',
+      `berth doctor ${app.name}${ctx.namespaceFlag()}; berth logs ${app.entry}`,
+    );
     return EXIT.unhealthy;
   }
   return EXIT.ok;

@@ -1,8 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { V1Node } from '@kubernetes/client-node';
-import { analyseProbe, diagnose, exitMeaning, type Finding, workloadOf } from './diagnose.ts';
-import { deploymentPod, event, NS, pod, pvc, service, slice, snapshot, storageClass } from './fixtures.ts';
+import {
+  deploymentPod,
+  event,
+  NS,
+  pod,
+  pvc,
+  service,
+  slice,
+  snapshot,
+  storageClass,
+} from '../../test/doctor-fixtures.ts';
+import { exitMeaning } from './containers.ts';
+import { diagnose } from './diagnose.ts';
+import type { Finding } from './findings.ts';
+import { workloadOf } from './pods.ts';
+import { analyseProbe } from './probes.ts';
 
 const API = { app: 'api' };
 const running = (name: string, extra: Record<string, unknown> = {}) => ({

@@ -1,8 +1,10 @@
 import type { V1Node, V1StorageClass } from '@kubernetes/client-node';
+import { BerthError } from '../exit-codes.ts';
+import { whyUnreachable } from '../failure.ts';
 import { BUILDERS, detectFlavour, type FlavourFacts } from '../flavour.ts';
 import type { Kube } from '../kube.ts';
 import { toolAvailable } from '../process.ts';
-import { defaultStorageClasses } from './diagnose.ts';
+import { defaultStorageClasses } from './storage.ts';
 
 export type CheckState = 'ok' | 'warn' | 'fail';
 
@@ -144,7 +146,7 @@ export async function checkEnvironment(kube: Kube | (() => Kube)): Promise<Envir
       name: 'kubeconfig',
       state: 'fail',
       detail: (error as Error).message,
-      fix: 'pass --kubeconfig or set KUBECONFIG',
+      fix: error instanceof BerthError && error.next ? error.next : 'pass --kubeconfig or set KUBECONFIG',
     });
     return { checks, usable: false, ...(builder ? { builder } : {}) };
   }
@@ -156,7 +158,7 @@ export async function checkEnvironment(kube: Kube | (() => Kube)): Promise<Envir
     checks.push({
       name: 'cluster',
       state: 'fail',
-      detail: `${client.server} does not answer: ${(error as Error).message}`,
+      detail: `${client.server} does not answer: ${whyUnreachable(error)}`,
       fix: 'start the cluster (k3s: sudo systemctl start k3s; minikube start; kind create cluster), or pick the right context: kubectl config use-context <name>',
     });
     return { checks, usable: false, ...(builder ? { builder } : {}) };

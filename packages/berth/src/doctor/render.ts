@@ -1,5 +1,5 @@
 import type { Output } from '../output.ts';
-import type { Diagnosis, Finding } from './diagnose.ts';
+import type { Diagnosis, Finding } from './findings.ts';
 
 /** A finding for people: plain words first, then the fix, then the raw evidence. */
 export function renderFinding(finding: Finding, out: Output): string[] {

@@ -6,7 +6,7 @@ import type {
   V1Service,
   V1StorageClass,
 } from '@kubernetes/client-node';
-import type { Snapshot } from './diagnose.ts';
+import type { Snapshot } from '../src/doctor/findings.ts';
 
 /**
  * Objects as the API server returns them (kubectl get -o json), trimmed to

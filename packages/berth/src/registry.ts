@@ -1,0 +1,308 @@
+import type { Context } from './context.ts';
+import type { ExitCode } from './exit-codes.ts';
+
+/**
+ * berth's commands, each declared once: its help, its options (typed: a
+ * command's handler receives exactly the options it declares, with their
+ * types) and how to load its handler. Handlers load on demand, so --help and
+ * usage errors never pay for the Kubernetes client.
+ */
+
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  description: string;
+  /** Shown in help as the value's name, e.g. --env <dev|prod>. */
+  value?: string;
+  /** The only values the option takes; anything else is a usage error naming them. */
+  choices?: readonly string[];
+}
+
+export type Options = Record<string, OptionSpec>;
+
+/** What parseArgs gives for declared options: booleans, strings, or lists of strings for `multiple`. */
+export type OptionValues<O extends Options> = {
+  -readonly [K in keyof O]?: O[K] extends { type: 'boolean' }
+    ? boolean
+    : O[K] extends { multiple: true }
+      ? string[]
+      : string;
+};
+
+/** Options every command accepts. */
+export const GLOBAL_OPTIONS = {
+  app: { type: 'string', value: 'name', description: 'the app (default: the only app of the project)' },
+  namespace: { type: 'string', short: 'n', value: 'ns', description: 'namespace (default: the app name)' },
+  release: { type: 'string', value: 'name', description: 'Helm release name (default: the app name)' },
+  kubeconfig: {
+    type: 'string',
+    value: 'file',
+    description: 'kubeconfig file (default: $KUBECONFIG or ~/.kube/config)',
+  },
+  context: { type: 'string', value: 'name', description: 'kube context (default: the current context)' },
+  root: {
+    type: 'string',
+    value: 'dir',
+    description: 'project root (default: the nearest folder above with deploy/charts)',
+  },
+  json: { type: 'boolean', description: 'print one JSON document for scripts instead of text' },
+  'no-color': { type: 'boolean', description: 'no colour even on a terminal (also: NO_COLOR=1)' },
+  help: { type: 'boolean', short: 'h', description: 'show help for the command' },
+} as const satisfies Options;
+
+export type GlobalOptionValues = OptionValues<typeof GLOBAL_OPTIONS>;
+
+export interface CommandInput<O extends Options> {
+  positionals: string[];
+  options: OptionValues<O> & GlobalOptionValues;
+}
+
+/**
+ * A command's handler. Declared through a method so that one list can hold
+ * handlers of different option types (method parameters are bivariant); each
+ * handler is still checked against its own command's options where it is written.
+ */
+export type Handler<O extends Options> = {
+  bivarianceHack(ctx: Context, input: CommandInput<O>): Promise<ExitCode>;
+}['bivarianceHack'];
+
+export interface CommandSpec<O extends Options = Options> {
+  name: string;
+  summary: string;
+  usage: string;
+  description: string;
+  positionals: { name: string; required: boolean }[];
+  options: O;
+  examples: string[];
+  load: () => Promise<Handler<O>>;
+}
+
+/** Ties an entry to its own options: its handler must take exactly CommandInput<typeof its options>. */
+function command<const O extends Options>(spec: CommandSpec<O>): CommandSpec<O> {
+  return spec;
+}
+
+const app = (extra: string) => `berth ${extra}`;
+
+/** Each command's own options; its handler takes `CommandInput<typeof <NAME>_OPTIONS>`. */
+export const DOCTOR_OPTIONS = {
+  'cluster-only': { type: 'boolean', description: 'only check tools and the cluster, not an app' },
+} as const satisfies Options;
+
+export const UP_OPTIONS = {
+  env: {
+    type: 'string',
+    value: 'dev|prod',
+    choices: ['dev', 'prod'],
+    description: "the environment: the chart's values-<env>.yaml (default dev)",
+  },
+  set: { type: 'string', multiple: true, value: 'k=v', description: 'a Helm value (repeatable)' },
+  registry: { type: 'string', value: 'R', description: 'push images to this registry instead of importing them' },
+  tag: {
+    type: 'string',
+    value: 'T',
+    description: 'image tag (default: the git commit, +dirty.<time> with changes)',
+  },
+  'no-build': { type: 'boolean', description: 'do not build or import images (use --tag of images already there)' },
+  builder: {
+    type: 'string',
+    value: 'tool',
+    description: 'docker | podman | buildah | nerdctl (default: first found)',
+  },
+  'builder-arg': {
+    type: 'string',
+    multiple: true,
+    value: 'arg',
+    description: 'extra argument for the builder (repeatable), e.g. --builder-arg=--pull=never',
+  },
+  flavour: {
+    type: 'string',
+    value: 'f',
+    description: 'k3s | minikube | kind | docker-desktop | containerd | other (default: detected)',
+  },
+  loader: {
+    type: 'string',
+    value: 'program',
+    description: 'import each image by running <program> <image> (overrides the flavour)',
+  },
+  timeout: { type: 'string', value: 'duration', description: 'how long Helm waits for readiness (default 5m)' },
+  'no-smoke': { type: 'boolean', description: 'skip the smoke checks' },
+  'no-create-namespace': { type: 'boolean', description: 'the namespace must exist already' },
+} as const satisfies Options;
+
+export const STATUS_OPTIONS = {} as const satisfies Options;
+
+export const SMOKE_OPTIONS = {
+  url: { type: 'string', value: 'U', description: 'base URL to test (default: found from the Service)' },
+} as const satisfies Options;
+
+export const LOGS_OPTIONS = {
+  follow: { type: 'boolean', short: 'f', description: 'keep streaming' },
+  tail: { type: 'string', value: 'N', description: 'last N lines of each pod (default 100)' },
+  previous: { type: 'boolean', description: 'the run before the last restart' },
+} as const satisfies Options;
+
+export const OPEN_OPTIONS = {
+  port: { type: 'string', value: 'P', description: 'local port (default: a free one)' },
+} as const satisfies Options;
+
+export const ROLLBACK_OPTIONS = {
+  to: { type: 'string', value: 'REV', description: 'revision number (default: the previous one)' },
+  timeout: { type: 'string', value: 'duration', description: 'how long to wait (default 5m)' },
+} as const satisfies Options;
+
+export const DOWN_OPTIONS = {
+  'keep-data': { type: 'boolean', description: 'keep PVCs and the credentials Secret' },
+} as const satisfies Options;
+
+export const BACKUP_OPTIONS = {
+  output: { type: 'string', short: 'o', value: 'file', description: 'dump file (default <app>-<time>.dump)' },
+} as const satisfies Options;
+
+export const RESTORE_OPTIONS = {} as const satisfies Options;
+
+export const LOAD_OPTIONS = {
+  duration: { type: 'string', value: 'D', description: 'how long (default 30s)' },
+  connections: { type: 'string', value: 'C', description: 'concurrent connections (default 10)' },
+  url: { type: 'string', value: 'U', description: 'base URL (default: found from the Service)' },
+  path: { type: 'string', value: 'p', description: 'request path (default: the app’s list endpoint)' },
+} as const satisfies Options;
+
+export const COMMANDS = [
+  command({
+    name: 'doctor',
+    load: async () => (await import('./commands/doctor.ts')).doctor,
+    summary: 'check tools, cluster and the app; name the cause and the fix of every problem',
+    usage: 'berth doctor [app] [-n ns]',
+    description:
+      'Checks kubectl, helm and an image builder, the kube context, that the cluster answers, its flavour (k3s, Minikube, kind, Docker Desktop, other), the default StorageClass, an Ingress controller and metrics-server. With an app or a namespace, it then explains every unhealthy thing there: image pull failures, crash loops (exit code and last log lines), OOM kills (the limit), Pending pods (the scheduler reason), failing probes, Services without endpoints and Pending PVCs — plain words first, raw evidence after.',
+    positionals: [{ name: 'app', required: false }],
+    options: DOCTOR_OPTIONS,
+    examples: [
+      app('doctor'),
+      app('doctor names'),
+      app('doctor -n my-namespace --json'),
+      app('doctor --context kind-kind'),
+    ],
+  }),
+  command({
+    name: 'up',
+    load: async () => (await import('./commands/up.ts')).up,
+    summary: 'build, load, deploy, wait, smoke-test and print how to reach the app',
+    usage: 'berth up <app> [--env dev|prod] [--set k=v]... [--registry R]',
+    description:
+      "Builds the app's images tagged with the git commit (never latest), makes them available to the cluster (containerd/k3s import, minikube image load, kind load, or a push to --registry), runs helm upgrade --install --atomic with the environment's values, shows each workload's progress until it is ready, runs the smoke checks and prints the URL. When the upgrade fails, Helm rolls back to the previous revision and berth says what failed and why.",
+    positionals: [{ name: 'app', required: true }],
+    options: UP_OPTIONS,
+    examples: [
+      app('up names'),
+      app('up names --env prod --registry registry.example.com/team'),
+      app('up names --set web.service.nodePort=30090 --timeout 3m'),
+      app('up names --builder buildah --loader ./load-image'),
+    ],
+  }),
+  command({
+    name: 'status',
+    load: async () => (await import('./commands/status.ts')).status,
+    summary: 'workloads, readiness, restarts, endpoints, HPA, release revision',
+    usage: 'berth status [--app a] [-n ns]',
+    description:
+      'Shows every workload of the release with ready/desired replicas, pods with restarts, Services with their endpoint count, the HPA (current/desired replicas, CPU) and the Helm release revision. Exits 4 when something is not ready.',
+    positionals: [],
+    options: STATUS_OPTIONS,
+    examples: [app('status'), app('status -n names-dev --json')],
+  }),
+  command({
+    name: 'smoke',
+    load: async () => (await import('./commands/smoke.ts')).smoke,
+    summary: "the app's HTTP checks through its public URL, then the chart's helm test (the in-cluster flow)",
+    usage: 'berth smoke [--url U]',
+    description:
+      "Runs the HTTP checks the app declares in its berth.app.json (for names: the UI page and the API's database readiness) through the public URL (NodePort, Ingress host, or a port-forward berth opens for the run), then the chart's `helm test`, whose test pod runs the app's flow inside the cluster (for names: create, list and delete a name) and reports each step. Exits 4 when a check fails.",
+    positionals: [],
+    options: SMOKE_OPTIONS,
+    examples: [app('smoke'), app('smoke --url http://localhost:8080')],
+  }),
+  command({
+    name: 'logs',
+    load: async () => (await import('./commands/logs.ts')).logs,
+    summary: "a component's logs (all its pods)",
+    usage: 'berth logs <component> [-f] [--tail N] [--previous]',
+    description:
+      'Prints the logs of every pod of a component (the components the app declares; for names: api, web, db), each line prefixed with its pod. Exits 4 when the component has no pods, 5 when kubectl cannot read the logs (for example --previous without a restart).',
+    positionals: [{ name: 'component', required: true }],
+    options: LOGS_OPTIONS,
+    examples: [app('logs api'), app('logs api -f'), app('logs db --previous --tail 50')],
+  }),
+  command({
+    name: 'open',
+    load: async () => (await import('./commands/open.ts')).open,
+    summary: 'port-forward to the app and print the URL',
+    usage: 'berth open [component] [--port P]',
+    description:
+      'Opens a port-forward from this machine to the Service of a component (default web) and prints the URL; Ctrl-C closes it.',
+    positionals: [{ name: 'component', required: false }],
+    options: OPEN_OPTIONS,
+    examples: [app('open'), app('open --port 8080'), app('open api')],
+  }),
+  command({
+    name: 'rollback',
+    load: async () => (await import('./commands/rollback.ts')).rollback,
+    summary: 'go back to the previous (or a given) release revision',
+    usage: 'berth rollback [--to REV]',
+    description: 'Runs helm rollback and waits until the workloads are ready again.',
+    positionals: [],
+    options: ROLLBACK_OPTIONS,
+    examples: [app('rollback'), app('rollback --to 3')],
+  }),
+  command({
+    name: 'down',
+    load: async () => (await import('./commands/down.ts')).down,
+    summary: 'uninstall the app; delete its data unless --keep-data',
+    usage: 'berth down [--keep-data]',
+    description:
+      'Uninstalls the Helm release. Without --keep-data it also deletes the database volume (PVCs), the kept credentials Secret and the namespace if berth created it. With --keep-data the next `berth up` finds the data again.',
+    positionals: [],
+    options: DOWN_OPTIONS,
+    examples: [app('down --keep-data'), app('down -n names-dev')],
+  }),
+  command({
+    name: 'backup',
+    load: async () => (await import('./commands/backup.ts')).backup,
+    summary: "pg_dump the app's database through the database pod",
+    usage: 'berth backup [--output file]',
+    description:
+      'Writes a pg_dump (custom format) of the database, taken through the database pod, and a .json file beside it with the row count of every table, which `berth restore` checks.',
+    positionals: [],
+    options: BACKUP_OPTIONS,
+    examples: [app('backup'), app('backup -o backups/names.dump')],
+  }),
+  command({
+    name: 'restore',
+    load: async () => (await import('./commands/backup.ts')).restore,
+    summary: 'pg_restore a backup and verify it by row counts',
+    usage: 'berth restore <file>',
+    description:
+      'Restores a `berth backup` file into the running database (replacing the tables it contains) and checks that every table has the row count recorded at backup time.',
+    positionals: [{ name: 'file', required: true }],
+    options: RESTORE_OPTIONS,
+    examples: [app('restore names-2026-11-23T10-00-00.dump'), app('restore C:\\backups\\names.dump')],
+  }),
+  command({
+    name: 'load',
+    load: async () => (await import('./commands/load.ts')).load,
+    summary: 'load test: requests/s, p50/p99 latency, errors, and the HPA replicas meanwhile',
+    usage: 'berth load [--duration D] [--connections C]',
+    description:
+      "Sends GET requests to the app's public URL from C connections for D, then reports requests per second, p50/p99 latency, errors, and the HPA's replica count sampled during the run.",
+    positionals: [],
+    options: LOAD_OPTIONS,
+    examples: [app('load'), app('load --duration 2m --connections 50')],
+  }),
+] as const;
+
+export function findCommand(name: string): CommandSpec | undefined {
+  const all: readonly CommandSpec[] = COMMANDS;
+  return all.find((c) => c.name === name);
+}
