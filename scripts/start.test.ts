@@ -43,7 +43,12 @@ test('npm start serves Names Manager on NAMES_PORT and the Todo API on TODO_API_
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
   const todoPort = String(await freePort());
   const todo = `http://127.0.0.1:${todoPort}`;
-  const env = { NAMES_PORT: String(await freePort()), TODO_API_PORT: todoPort, DATA_DIR: dataDir };
+  const env = {
+    NAMES_PORT: String(await freePort()),
+    TODO_API_PORT: todoPort,
+    TODO_WEB_PORT: String(await freePort()),
+    DATA_DIR: dataDir,
+  };
   try {
     const first = await startBerth(env);
     assert.equal((await fetch(first.url)).status, 200, 'the UI is served');
@@ -79,6 +84,7 @@ test("npm start on the machine's older Node fetches Node 24 from the npm registr
   const env = {
     NAMES_PORT: String(await freePort()),
     TODO_API_PORT: String(await freePort()),
+    TODO_WEB_PORT: String(await freePort()),
     DATA_DIR: dataDir,
     BERTH_CACHE: cache,
   };

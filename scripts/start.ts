@@ -36,6 +36,15 @@ const apps: App[] = [
     // Development: a JWT secret is generated once and kept in DATA_DIR unless JWT_SECRET is set.
     env: { NODE_ENV: 'development' },
   },
+  {
+    id: 'todo-web',
+    title: 'Todo web',
+    entry: 'apps/todo/web/src/main.ts',
+    portVariable: 'TODO_WEB_PORT',
+    defaultPort: 3000,
+    // Serves the built app (rebuilt here when its sources changed) and forwards /api to the Todo API.
+    env: { API_URL: `http://localhost:${process.env.TODO_API_PORT ?? 8000}`, BUILD_WHEN_STALE: 'true' },
+  },
 ];
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');

@@ -118,15 +118,18 @@ export function TasksScreen({ api, beforeSignOut }: TasksScreenProps) {
     }
   };
 
+  // Optimistic: the checkbox changes at once; if the API refuses, it changes back and says why.
   const toggle = async (task: Task) => {
     if (items[task.id]?.busy) return;
     setItem(task.id, { busy: true });
+    replaceTask({ ...task, completed: !task.completed });
     try {
       const changed = await toggleTask(api, task.id);
       replaceTask(changed);
       setItem(task.id, {});
       setAnnouncement(`Marked “${changed.title}” as ${changed.completed ? 'done' : 'not done'}.`);
     } catch (error) {
+      replaceTask(task);
       setItem(task.id, { error: `Could not change it: ${errorMessage(error)}` });
     }
   };
@@ -193,6 +196,7 @@ export function TasksScreen({ api, beforeSignOut }: TasksScreenProps) {
             submitLabel="Add task"
             busy={composerBusy}
             error={composerError}
+            autoFocus
           />
         </section>
 
