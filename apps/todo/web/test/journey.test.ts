@@ -21,6 +21,7 @@ import {
   tokenOf,
   uniqueEmail,
   visibleTitles,
+  waitUntil,
 } from './stack.ts';
 
 const RENT = 'Pay rent';
@@ -159,7 +160,7 @@ for (const { name: backendName, start } of backends) {
     test('completes and un-completes a task; a completed task is not overdue', async () => {
       const rent = taskItem(page, RENT);
       await rent.getByRole('checkbox', { name: RENT }).check();
-      await page.waitForFunction("document.querySelector('.task.done') !== null");
+      await waitUntil(page, "document.querySelector('.task.done') !== null");
       assert.doesNotMatch((await rent.getAttribute('class')) ?? '', /overdue/);
       await page.locator('#filter-status').selectOption('completed');
       await waitForTitles(page, [RENT]);
@@ -167,7 +168,7 @@ for (const { name: backendName, start } of backends) {
       await waitForTitles(page, [BOOK, OAT_MILK]);
       await page.locator('#filter-status').selectOption('all');
       await taskItem(page, RENT).getByRole('checkbox', { name: RENT }).uncheck();
-      await page.waitForFunction("document.querySelector('.task.done') === null");
+      await waitUntil(page, "document.querySelector('.task.done') === null");
       assert.match((await taskItem(page, RENT).getAttribute('class')) ?? '', /overdue/);
     });
 

@@ -150,7 +150,7 @@ export async function addTask(page: Page, task: NewTask): Promise<void> {
   await form.getByLabel('Tags').fill(task.tags ?? '');
   await form.getByRole('button', { name: 'Add task' }).click();
   await taskItem(page, task.title).waitFor();
-  await page.waitForFunction("document.getElementById('new-title')?.value === ''");
+  await waitUntil(page, "document.getElementById('new-title')?.value === ''");
 }
 
 /** The list item of the task with this exact title. */
@@ -164,3 +164,16 @@ const exactly = (text: string) => new RegExp(`^${escapeRegExp(text)}$`);
 export const visibleTitles = (page: Page) => page.locator('#task-list .task-title').allTextContents();
 
 export const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Polls a JavaScript expression in the page until it is truthy. (Playwright's
+ * waitForFunction evaluates with eval inside the page, which the app's
+ * Content-Security-Policy rightly refuses.)
+ */
+export async function waitUntil(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
+    await page.waitForTimeout(50);
+  }
+}
