@@ -30,6 +30,14 @@ export class ApiError extends Error {
 /** The server could not be reached at all (offline, or the proxy has no API behind it). */
 export const unreachable = () => new ApiError(0, 'Cannot reach the Todo server. Check your connection and try again.');
 
+/** What a form with only the `placed` fields must show as a whole: the general part and problems of other fields. */
+export function unplacedMessage(error: ApiError, placed: readonly string[]): string {
+  const others = Object.entries(error.fields)
+    .filter(([field]) => !placed.includes(field))
+    .map(([field, message]) => `${field}: ${message}`);
+  return [error.general, ...others].filter(Boolean).join('; ');
+}
+
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

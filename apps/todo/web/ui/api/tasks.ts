@@ -27,6 +27,7 @@ export async function toggleTask(api: ApiClient, id: number): Promise<Task> {
   return (await api.unwrap(api.raw.PATCH('/api/tasks/{id}/complete', { params: { path: { id: String(id) } } }))).data;
 }
 
+/** `keepalive` lets the request finish even if the page is being closed (a delete sent on leaving). */
 export async function deleteTask(api: ApiClient, id: number): Promise<void> {
-  await api.unwrap(api.raw.DELETE('/api/tasks/{id}', { params: { path: { id: String(id) } } }));
+  await api.unwrap(api.raw.DELETE('/api/tasks/{id}', { params: { path: { id: String(id) } }, keepalive: true }));
 }

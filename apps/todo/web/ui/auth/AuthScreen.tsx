@@ -3,7 +3,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { createAccount, signIn } from '../api/accounts.ts';
 import type { ApiClient } from '../api/client.ts';
-import { ApiError, errorMessage } from '../api/errors.ts';
+import { ApiError, errorMessage, unplacedMessage } from '../api/errors.ts';
 import type { IssuedToken } from '../api/types.ts';
 
 export interface Notice {
@@ -109,9 +109,9 @@ export function AuthScreen({ api, initialEmail, notice, onSignedIn }: AuthScreen
             ) : null}
             {fieldError('password')}
           </div>
-          {error?.general ? (
+          {error && unplacedMessage(error, ['email', 'password']) ? (
             <p className="form-error" role="alert">
-              {error.general}
+              {unplacedMessage(error, ['email', 'password'])}
             </p>
           ) : null}
           <button type="submit" className="primary wide" disabled={busy}>

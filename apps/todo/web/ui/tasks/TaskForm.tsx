@@ -2,7 +2,7 @@
 // API error is shown under the field it names (and marks that field
 // invalid); anything else is shown at the end of the form.
 import { type FormEvent, type KeyboardEvent, useEffect, useRef } from 'react';
-import type { ApiError } from '../api/errors.ts';
+import { type ApiError, unplacedMessage } from '../api/errors.ts';
 import { PRIORITIES } from '../api/types.ts';
 import type { TaskDraft } from './task-draft.ts';
 
@@ -24,6 +24,8 @@ export interface TaskFormProps {
 }
 
 const PRIORITY_NAMES = { high: 'High', medium: 'Medium', low: 'Low' } as const;
+/** The API's names of the fields this form shows. */
+const FIELDS = ['title', 'description', 'priority', 'due_at', 'tags'] as const;
 
 export function TaskForm(props: TaskFormProps) {
   const { idPrefix: id, draft, error, onChange } = props;
@@ -34,7 +36,7 @@ export function TaskForm(props: TaskFormProps) {
   // After a refused save, put the person on the first field the API named.
   useEffect(() => {
     if (error === undefined) return;
-    const first = ['title', 'description', 'priority', 'due_at', 'tags'].find((field) => error.fields[field]);
+    const first = FIELDS.find((field) => error.fields[field]);
     if (first) document.getElementById(`${id}-${first}`)?.focus();
   }, [error, id]);
 
@@ -152,9 +154,9 @@ export function TaskForm(props: TaskFormProps) {
           {errorText('tags')}
         </div>
       </div>
-      {error?.general ? (
+      {error && unplacedMessage(error, FIELDS) ? (
         <p className="form-error" role="alert">
-          {error.general}
+          {unplacedMessage(error, FIELDS)}
         </p>
       ) : null}
       <div className="form-actions">
