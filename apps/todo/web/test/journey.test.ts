@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Backend, backends } from '@berth/testkit';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import {
   addTask,
   apiCall,
@@ -35,13 +35,14 @@ for (const { name: backendName, start } of backends) {
     let backend: Backend;
     let stack: Stack;
     let page: Page;
+    let context: BrowserContext;
     let problems: string[];
     const email = uniqueEmail('first');
 
     before(async () => {
       backend = await start();
       stack = await startStack(backend);
-      ({ page, problems } = await openApp(stack));
+      ({ page, context, problems } = await openApp(stack));
     });
     after(async () => {
       await stack?.stop();
@@ -214,21 +215,32 @@ for (const { name: backendName, start } of backends) {
       await taskItem(page, 'Half-typed task').waitFor();
     });
 
-    test('an expired token sends the person to sign-in with a message', async () => {
+    test('a token that expires mid-session sends the person to sign-in with a message, keeping what they typed', async () => {
       const token = await tokenOf(page);
       const me = await apiCall<{ id: string }>(stack, token, 'GET', '/api/auth/me');
       const expired = expiredTokenFor(me.body.id);
       assert.equal((await apiCall(stack, expired, 'GET', '/api/tasks')).status, 401, 'the API refuses it');
-      // The person comes back to the tab after the token ran out.
-      await page.evaluate((value) => {
+      const form = page.getByRole('form', { name: 'Add a task' });
+      await form.getByLabel('Title').fill('Typed before expiry');
+
+      // The page now holds an expired token: another tab of the app stores it, and this tab follows.
+      const otherTab = await context.newPage();
+      await otherTab.goto(stack.web.url);
+      await otherTab.evaluate((value) => {
         const session = JSON.parse(localStorage.getItem('todo.session') ?? '{}');
         localStorage.setItem('todo.session', JSON.stringify({ ...session, token: value }));
       }, expired);
-      await page.reload();
+      await otherTab.close();
+      await waitUntil(page, `JSON.parse(localStorage.getItem('todo.session')).token === ${JSON.stringify(expired)}`);
+      assert.equal(await form.getByLabel('Title').inputValue(), 'Typed before expiry', 'still on the task screen');
+
+      await form.getByRole('button', { name: 'Add task' }).click();
       const notice = page.getByRole('alert').filter({ hasText: 'Your session has ended' });
       await notice.waitFor();
       assert.match((await notice.textContent()) ?? '', /expired/);
       await signIn(page, email);
+      assert.equal(await form.getByLabel('Title').inputValue(), 'Typed before expiry', 'the draft is back');
+      await form.getByLabel('Title').fill('');
     });
 
     test('pages through 120 more tasks with the API’s Link cursor', async () => {

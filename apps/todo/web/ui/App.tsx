@@ -6,7 +6,15 @@ import { createApiClient } from './api/client.ts';
 import type { IssuedToken } from './api/types.ts';
 import { AuthScreen, type Notice } from './auth/AuthScreen.tsx';
 import { clearAllDrafts } from './session/drafts.ts';
-import { clearSession, lastEmail, loadSession, msUntilExpiry, type Session, saveSession } from './session/session.ts';
+import {
+  clearSession,
+  lastEmail,
+  loadSession,
+  msUntilExpiry,
+  SESSION_KEY,
+  type Session,
+  saveSession,
+} from './session/session.ts';
 import { TasksScreen } from './tasks/TasksScreen.tsx';
 
 // setTimeout cannot wait longer than this (about 24.8 days).
@@ -35,6 +43,22 @@ export function App() {
     () => createApiClient({ token: () => sessionRef.current?.token, onSessionEnded: endSession }),
     [endSession],
   );
+
+  // Another tab signed in, out, or again: this tab follows, so no tab works on with a token that is gone.
+  useEffect(() => {
+    const onStorage = (event: StorageEvent) => {
+      if (event.key !== SESSION_KEY) return;
+      const stored = loadSession();
+      if (stored?.token === sessionRef.current?.token) return;
+      if (stored === undefined && sessionRef.current !== undefined) {
+        setNotice({ tone: 'info', text: 'You signed out in another tab.' });
+      }
+      sessionRef.current = stored;
+      setSession(stored);
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, []);
 
   // The token's own expiry ends the session even when nothing is being sent.
   useEffect(() => {
@@ -89,7 +113,8 @@ export function App() {
         ) : null}
       </header>
       {session ? (
-        <TasksScreen key={session.token} api={api} beforeSignOut={beforeSignOut} />
+        // Keyed by account: a new token for the same person keeps the screen (and what is typed in it).
+        <TasksScreen key={session.email} api={api} beforeSignOut={beforeSignOut} />
       ) : (
         <AuthScreen api={api} initialEmail={lastEmail()} notice={notice} onSignedIn={onSignedIn} />
       )}

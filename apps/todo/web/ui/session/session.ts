@@ -9,7 +9,7 @@ export interface Session {
   email: string;
 }
 
-const SESSION_KEY = 'todo.session';
+export const SESSION_KEY = 'todo.session';
 const LAST_EMAIL_KEY = 'todo.last-email';
 
 export function loadSession(): Session | undefined {
