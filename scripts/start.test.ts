@@ -45,7 +45,12 @@ test('npm start serves Names Manager on NAMES_PORT and the Todo API on TODO_API_
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
   const todoPort = String(await freePort());
   const todo = `http://127.0.0.1:${todoPort}`;
-  const env = { NAMES_PORT: String(await freePort()), TODO_API_PORT: todoPort, DATA_DIR: dataDir };
+  const env = {
+    NAMES_PORT: String(await freePort()),
+    TODO_API_PORT: todoPort,
+    TODO_WEB_PORT: String(await freePort()),
+    DATA_DIR: dataDir,
+  };
   try {
     const first = await startBerth(env);
     assert.equal((await fetch(first.url)).status, 200, 'the UI is served');
@@ -81,6 +86,7 @@ test("npm start on the machine's older Node fetches Node 24 from the npm registr
   const env = {
     NAMES_PORT: String(await freePort()),
     TODO_API_PORT: String(await freePort()),
+    TODO_WEB_PORT: String(await freePort()),
     DATA_DIR: dataDir,
     BERTH_CACHE: cache,
   };
@@ -133,6 +139,7 @@ test('a port in use is reported with the variable that moves the app elsewhere',
     const { code, output } = await startRefused({
       NAMES_PORT: String(await freePort()),
       TODO_API_PORT: String(port),
+      TODO_WEB_PORT: String(await freePort()),
       DATA_DIR: dataDir,
     });
     assert.equal(code, 1);
@@ -153,6 +160,7 @@ test('npm start prints pages that answer, and readable logs without a line per r
   const env = {
     NAMES_PORT: String(await freePort()),
     TODO_API_PORT: String(await freePort()),
+    TODO_WEB_PORT: String(await freePort()),
     DATA_DIR: dataDir,
     BERTH_LOGS: 'pretty',
   };
@@ -192,6 +200,7 @@ test('a slow start says what it is doing, and a second npm start on the same dat
   const env = {
     NAMES_PORT: String(await freePort()),
     TODO_API_PORT: String(await freePort()),
+    TODO_WEB_PORT: String(await freePort()),
     DATA_DIR: dataDir,
     BERTH_LOGS: 'pretty',
     BERTH_SLOW_START_MS: '0', // every start counts as slow here
@@ -203,6 +212,7 @@ test('a slow start says what it is doing, and a second npm start on the same dat
       ...env,
       NAMES_PORT: String(await freePort()),
       TODO_API_PORT: String(await freePort()),
+      TODO_WEB_PORT: String(await freePort()),
     });
     assert.equal(second.code, 1);
     assert.match(second.output, /The embedded database in .* is in use by process \d+\. Stop that process/);

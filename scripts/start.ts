@@ -18,7 +18,8 @@ interface App {
   defaultPort: number;
   /** What a person opens: the UI, or an API's docs page. */
   open: { path: string; label: string };
-  env?: Record<string, string>;
+  /** Variables of its own; a function when they name another app's port. */
+  env?: Record<string, string> | ((portOf: (variable: string) => number) => Record<string, string>);
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -41,6 +42,16 @@ const apps: App[] = [
     open: { path: '/api/docs', label: 'Todo API docs' },
     // Development: a JWT secret is generated once and kept in DATA_DIR unless JWT_SECRET is set.
     env: { NODE_ENV: 'development' },
+  },
+  {
+    id: 'todo-web',
+    title: 'Todo web',
+    entry: 'apps/todo/web/src/main.ts',
+    portVariable: 'TODO_WEB_PORT',
+    defaultPort: 3000,
+    open: { path: '/', label: 'Todo' },
+    // Serves the built app (rebuilt here when its sources changed) and forwards /api to the Todo API.
+    env: (portOf) => ({ API_URL: `http://localhost:${portOf('TODO_API_PORT')}`, BUILD_WHEN_STALE: 'true' }),
   },
 ];
 
@@ -87,7 +98,7 @@ function launch(app: App): ChildProcess {
   const child = spawn(process.execPath, [resolve(root, app.entry)], {
     env: {
       ...process.env,
-      ...app.env,
+      ...(typeof app.env === 'function' ? app.env((variable) => ports.get(variable) as number) : app.env),
       PORT: String(portOf(app)),
       HOST: host,
       DATA_DIR: dataDir,
