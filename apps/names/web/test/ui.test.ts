@@ -79,7 +79,7 @@ for (const { name: backendName, start } of backends) {
         await phone.fill('#name-input', 'Maximiliana Wolfeschlegelsteinhausenberger');
         await phone.click('button[type=submit]');
         await phone.locator('#names tbody tr', { hasText: 'Maximiliana' }).waitFor();
-        const scrollWidth = await phone.evaluate(() => document.documentElement.scrollWidth);
+        const scrollWidth = Number(await phone.evaluate('document.documentElement.scrollWidth'));
         assert.ok(scrollWidth <= 360, `the page is ${scrollWidth} px wide`);
         for (const button of await phone.locator('button').all()) {
           const box = await button.boundingBox();
