@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Service } from '@berth/service-kit';
 import { type Backend, backends } from '@berth/testkit';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { client, startTodoApi, TEST_SECRET } from '../test-client.ts';
+import { client, startTodoApi, TEST_SECRET } from '../../test/test-client.ts';
 
 const secretKey = new TextEncoder().encode(TEST_SECRET);
 const claims = (sub: string) =>

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Service } from '@berth/service-kit';
 import { type Backend, backends } from '@berth/testkit';
-import { client, startTodoApi, type TaskJson } from '../test-client.ts';
+import { client, startTodoApi, type TaskJson } from '../../test/test-client.ts';
 
 for (const { name: backendName, start } of backends) {
   describe(`tasks on ${backendName}`, () => {

@@ -1,8 +1,8 @@
 // Test support (not served): a Todo API in this process on a test backend,
 // and a small client over Fastify's inject.
 import { parseConfig, type Service } from '@berth/service-kit';
-import { buildTodoApi } from './app.ts';
-import { configSchema } from './config.ts';
+import { buildTodoApi } from '../src/app.ts';
+import { configSchema } from '../src/config.ts';
 
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 
