@@ -1,4 +1,10 @@
-import type { FastifyError, FastifyInstance, FastifySchemaValidationError } from 'fastify';
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchemaValidationError,
+} from 'fastify';
 import fp from 'fastify-plugin';
 import { DatabaseUnavailableError } from './database/index.ts';
 
@@ -83,12 +89,50 @@ export const errorsPlugin = fp<ErrorsOptions>(
       }
       return reply.code(status).send({ error: clientMessage(error, bodyLimit) ?? error.message });
     });
-    // The APIs speak JSON only; Fastify's built-in text/plain parser would let a
-    // plain-text body through to handlers that expect an object.
-    app.removeContentTypeParser('text/plain');
     app.setNotFoundHandler((request, reply) =>
       reply.code(404).send({ error: `No route for ${request.method} ${request.url.split('?')[0]}` }),
     );
   },
   { name: 'berth-errors', fastify: '5.x' },
 );
+
+// Errors Node's HTTP parser raises before Fastify sees a request, by code.
+const PARSER_ERRORS: Record<string, [number, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request was not received in time; send the whole request at once'],
+  HPE_HEADER_OVERFLOW: [431, 'The request headers are too large'],
+};
+
+/**
+ * Answers a request Node's HTTP parser refused (malformed, too slow, headers
+ * too large) with the same {"error"} shape as every other error; the
+ * connection is then closed, as Node itself does.
+ */
+export function clientErrorHandler(
+  this: { log: { debug(object: object, message: string): void } },
+  error: NodeJS.ErrnoException,
+  socket: import('node:net').Socket,
+): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] = PARSER_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP/1.1'];
+  this.log.debug({ code: error.code, status }, 'client error');
+  const body = JSON.stringify({ error: message });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
+
+/** Errors Fastify raises while routing (a URL that cannot be decoded, …): 400 in the one shape. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const message = error.code === 'FST_ERR_BAD_URL' ? 'The URL is not valid: check its %-escapes' : error.message;
+  reply.code(400).send({ error: message });
+}

@@ -17,12 +17,14 @@ import {
   readMigrations,
 } from './database/index.ts';
 import { drainPlugin } from './drain.ts';
-import { errorsPlugin } from './errors.ts';
+import { clientErrorHandler, errorsPlugin, frameworkErrors } from './errors.ts';
 import { Health, healthPlugin } from './health.ts';
+import { jsonBodyPlugin } from './json-body.ts';
 import { createLogger, LOG_LEVELS, type Logger } from './logger.ts';
 import { createMetrics, type Metrics, metricsPlugin } from './metrics.ts';
 import { type ApiDocumentInfo, openapiPlugin } from './openapi.ts';
 import { requestsPlugin } from './requests.ts';
+import { securityHeadersPlugin } from './security-headers.ts';
 
 /** Variables every service reads, in addition to its own. */
 export function serviceVariables(defaultPort: number) {
@@ -36,6 +38,10 @@ export function serviceVariables(defaultPort: number) {
       .transform((level) => level.toLowerCase().replace(/^warning$/, 'warn'))
       .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
     BODY_LIMIT_BYTES: env.integer({ default: 64 * 1024, min: 1024, max: 16 * 1024 * 1024 }),
+    // Longest time to receive a whole request, headers and body: a client that
+    // stops sending gets 408 and the connection closes (within about a
+    // second more: Node checks connections once a second).
+    REQUEST_TIMEOUT_MS: env.integer({ default: 15_000, min: 1000, max: 600_000 }),
     // Time between readiness turning 503 and the listener closing, so that
     // Kubernetes removes the pod from Service endpoints before we stop accepting.
     SHUTDOWN_DRAIN_MS: env.integer({ default: 5000, min: 0, max: 120_000 }),
@@ -151,6 +157,18 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     trustProxy: config.TRUST_PROXY,
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    // Passed on to http.createServer (Fastify types it for HTTP/2 only). Node
+    // enforces requestTimeout only when headersTimeout is not longer, and
+    // checks every connectionsCheckingInterval (30 s by default).
+    http: {
+      requestTimeout: config.REQUEST_TIMEOUT_MS,
+      headersTimeout: config.REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: 1000,
+    } as never,
+    // Errors raised below the routes answer in the same {"error"} shape.
+    clientErrorHandler,
+    frameworkErrors,
   }).withTypeProvider<ZodTypeProvider>();
   // Routes declare zod schemas; Fastify validates input and serializes output with them.
   app.setValidatorCompiler(validatorCompiler);
@@ -167,13 +185,17 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   // 2. requests next: hooks run in the order they were added, so its hooks
   //    run first on every request (the request id is on the reply before any
   //    other hook can fail) and it records the final status;
-  // 3. drain: answers with Connection: close once shutdown has begun;
-  // 4. metrics and health: plain routes, outside the API document;
-  // 5. openapi last, and before the service's own routes: it collects each
+  // 3. security headers and drain: response headers every answer carries,
+  //    errors and the docs page included;
+  // 4. the JSON body parser, before any route that reads a body;
+  // 5. metrics and health: plain routes, outside the API document;
+  // 6. openapi last, and before the service's own routes: it collects each
   //    route's schemas as the route is added.
   await app.register(errorsPlugin, { bodyLimit: config.BODY_LIMIT_BYTES });
   await app.register(requestsPlugin, { metrics });
+  await app.register(securityHeadersPlugin);
   await app.register(drainPlugin, { health });
+  await app.register(jsonBodyPlugin);
   await app.register(metricsPlugin, { metrics });
   await app.register(healthPlugin, { health });
   if (options.api !== undefined) await app.register(openapiPlugin, options.api);
