@@ -7,6 +7,7 @@ export { type Check, Health, type Readiness } from './health.ts';
 export { createLogger, type Logger, type LogLevel } from './logger.ts';
 export type { Metrics } from './metrics.ts';
 export { type ApiDocumentInfo, errorResponses, errorSchema, jsonResponse } from './openapi.ts';
+export { NO_STORE } from './security-headers.ts';
 export {
   createService,
   runService,

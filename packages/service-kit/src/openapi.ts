@@ -51,31 +51,54 @@ export function errorResponses<Status extends number>(
 
 type TransformInput = Parameters<SwaggerTransform>[0];
 type ResponseSchemas = Record<string, { headers?: unknown } | undefined>;
+type OpenApiDocument = {
+  paths?: Record<string, Record<string, { requestBody?: { required?: boolean } }>>;
+  components?: { schemas?: Record<string, unknown> };
+};
 
-// The zod transform turns each schema into JSON Schema but drops the headers
-// a response declares; put them back so the document lists Link and the like.
 const zodTransform = createJsonSchemaTransform({});
-const transform = ((input: TransformInput) => {
-  const output = zodTransform(input as never) as { schema?: { response?: ResponseSchemas }; url: string };
-  const declared = (input.schema as { response?: ResponseSchemas } | undefined)?.response ?? {};
-  for (const [status, response] of Object.entries(declared)) {
-    const target = output.schema?.response?.[status];
-    if (response?.headers !== undefined && target !== undefined) target.headers = response.headers;
-  }
-  return output;
-}) as SwaggerTransform;
-
-// Components for every schema with an id, minus the input variants no
-// operation refers to (the Error schema is only ever a response).
 const zodTransformObject = createJsonSchemaTransformObject({});
-function transformObject(documentObject: Parameters<typeof zodTransformObject>[0]) {
-  const document = zodTransformObject(documentObject) as { components?: { schemas?: Record<string, unknown> } };
-  const schemas = document.components?.schemas ?? {};
-  const text = JSON.stringify({ ...document, components: { ...document.components, schemas: {} } });
-  for (const name of Object.keys(schemas)) {
-    if (name.endsWith('Input') && !text.includes(`#/components/schemas/${name}"`)) delete schemas[name];
+
+/** The swagger transforms of one app: zod to JSON Schema, plus what that conversion leaves out. */
+function documentTransforms() {
+  // Operations whose body may be left out ("PATCH /api/tasks/{id}/complete"):
+  // @fastify/swagger marks every body required, so they are corrected below.
+  const optionalBodies = new Set<string>();
+
+  const transform = ((input: TransformInput) => {
+    const output = zodTransform(input as never) as { schema?: { response?: ResponseSchemas }; url: string };
+    const schema = input.schema as { response?: ResponseSchemas; body?: unknown } | undefined;
+    // The zod transform drops the headers a response declares; put them back
+    // so the document lists Link and the like.
+    for (const [status, response] of Object.entries(schema?.response ?? {})) {
+      const target = output.schema?.response?.[status];
+      if (response?.headers !== undefined && target !== undefined) target.headers = response.headers;
+    }
+    if (schema?.body instanceof z.ZodType && schema.body.safeParse(undefined).success) {
+      const methods = [input.route.method].flat();
+      const path = input.url.replace(/:(\w+)/g, '{$1}');
+      for (const method of methods) optionalBodies.add(`${method.toLowerCase()} ${path}`);
+    }
+    return output;
+  }) as SwaggerTransform;
+
+  // Components for every schema with an id, minus the input variants no
+  // operation refers to (the Error schema is only ever a response).
+  function transformObject(documentObject: Parameters<typeof zodTransformObject>[0]) {
+    const document = zodTransformObject(documentObject) as OpenApiDocument;
+    const schemas = document.components?.schemas ?? {};
+    const text = JSON.stringify({ ...document, components: { ...document.components, schemas: {} } });
+    for (const name of Object.keys(schemas)) {
+      if (name.endsWith('Input') && !text.includes(`#/components/schemas/${name}"`)) delete schemas[name];
+    }
+    for (const [path, operations] of Object.entries(document.paths ?? {})) {
+      for (const [method, operation] of Object.entries(operations)) {
+        if (optionalBodies.has(`${method} ${path}`) && operation.requestBody) operation.requestBody.required = false;
+      }
+    }
+    return document as ReturnType<typeof zodTransformObject>;
   }
-  return document as ReturnType<typeof zodTransformObject>;
+  return { transform, transformObject };
 }
 
 /** /api/openapi.json (the document) and /api/docs (a page for people to read and try it). */
@@ -88,8 +111,7 @@ export const openapiPlugin = fp<ApiDocumentInfo>(
         ...(info.securitySchemes ? { components: { securitySchemes: info.securitySchemes } } : {}),
       },
       hideUntagged: true,
-      transform,
-      transformObject,
+      ...documentTransforms(),
     });
     app.get('/api/openapi.json', { logLevel: 'warn' }, async () => app.swagger());
     await app.register(fastifySwaggerUi, {

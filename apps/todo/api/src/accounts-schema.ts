@@ -42,3 +42,6 @@ export const session = z.object({
   token_type: z.literal('bearer'),
   expires_at: z.date(),
 });
+
+/** What register answers: the new account and its first session, so a client signs up in one call. */
+export const registration = account.extend(session.shape);

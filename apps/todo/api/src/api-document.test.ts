@@ -56,6 +56,19 @@ describe('the Todo API document', () => {
     }
   });
 
+  test('the document tells the limits the server enforces: limit 1–500; the body of …/complete is optional', async () => {
+    const doc = (await service.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<
+        string,
+        Record<string, { parameters?: { name: string; schema: unknown }[]; requestBody?: { required: boolean } }>
+      >;
+    }>();
+    const limit = doc.paths['/api/tasks']?.get?.parameters?.find((p) => p.name === 'limit');
+    assert.deepEqual(limit?.schema, { type: 'integer', minimum: 1, maximum: 500 });
+    assert.equal(doc.paths['/api/tasks/{id}/complete']?.patch?.requestBody?.required, false);
+    assert.equal(doc.paths['/api/tasks/{id}']?.patch?.requestBody?.required, true);
+  });
+
   test('/api/docs serves a page for people', async () => {
     const page = await service.app.inject({ method: 'GET', url: '/api/docs/' });
     assert.equal(page.statusCode, 200);

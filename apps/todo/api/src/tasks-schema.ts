@@ -17,6 +17,7 @@ const SORTS = SORT_KEYS.flatMap((key): Sort[] => [key, `-${key}`]) as [Sort, ...
 
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 100;
+const PAGE_SIZE_ERROR = `must be a whole number from 1 to ${MAX_PAGE_SIZE}`;
 
 export const taskRow = z.object({
   id: z.int().min(1),
@@ -35,12 +36,19 @@ export type TaskRow = z.output<typeof taskRow>;
 const EARLIEST = Date.UTC(1900, 0, 1);
 const LATEST = Date.UTC(10_000, 0, 1) - 1;
 
-/** An RFC 3339 date-time with an offset (2030-01-31T17:00:00Z, …+02:00), as a Date. */
+/**
+ * An RFC 3339 date-time with an offset (2030-01-31T17:00:00Z, …+02:00), or a
+ * date alone (2030-01-31), which means the start of that day in UTC
+ * (2030-01-31T00:00:00Z): as a due date, as due_before (due before that day
+ * begins) and as due_after (due after that day began). Parsed to a Date.
+ */
 function dateTime(description: string) {
-  return z.iso
-    .datetime({ offset: true, error: 'must be a date-time like 2030-01-31T17:00:00Z' })
+  return z
+    .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+      error: 'must be a date-time like 2030-01-31T17:00:00Z or a date like 2030-01-31',
+    })
     .transform((value, ctx) => {
-      const date = new Date(value);
+      const date = new Date(value.length === 10 ? `${value}T00:00:00Z` : value);
       const time = date.getTime();
       if (Number.isNaN(time) || time < EARLIEST || time > LATEST) {
         ctx.addIssue({ code: 'custom', message: 'must be a date between the years 1900 and 9999' });
@@ -57,7 +65,9 @@ const description = text({ min: 0, max: 2000, trim: false, multiline: true, desc
   .nullable()
   .transform((value) => value ?? '');
 const priority = z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` });
-const dueAt = dateTime('When the task is due (RFC 3339), or null for no due date.').nullable();
+const dueAt = dateTime(
+  'When the task is due (RFC 3339), a date alone (the start of that day, UTC), or null for no due date.',
+).nullable();
 const tag = text({ min: 1, max: 50, trim: true, multiline: false, description: 'A label; 1–50 characters.' });
 const tags = z
   .array(tag, { error: 'must be an array of strings' })
@@ -95,6 +105,12 @@ export const taskPatch = z
   )
   .refine((patch) => Object.values(patch).some((value) => value !== undefined), 'give at least one field to change');
 
+/**
+ * PATCH /api/tasks/{id}/complete: {"completed": true|false} sets the state
+ * (a retry changes nothing); no body at all (Fastify gives null) toggles it, as the seeds' clients expect.
+ */
+export const completion = z.strictObject({ completed }, objectBody('{"completed": true}')).nullish();
+
 export const listQuery = z.object({
   status: z
     .enum(['all', 'pending', 'completed'], { error: 'must be all, pending or completed' })
@@ -109,17 +125,18 @@ export const listQuery = z.object({
   }).optional(),
   tag: tag.optional(),
   priority: priority.optional(),
-  due_before: dateTime('Only tasks due before this instant.').optional(),
-  due_after: dateTime('Only tasks due after this instant.').optional(),
+  due_before: dateTime('Only tasks due before this instant (a date alone: before that day begins, UTC).').optional(),
+  due_after: dateTime('Only tasks due after this instant (a date alone: after that day began, UTC).').optional(),
   sort: z
     .enum(SORTS, { error: `must be one of ${SORTS.join(', ')}` })
     .default('created_at')
     .meta({ description: 'Order; a leading "-" reverses it. Tasks without a due date sort last by due_at.' }),
-  limit: z
-    .string()
-    .regex(/^[1-9][0-9]{0,2}$/, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
-    .transform(Number)
-    .refine((n) => n <= MAX_PAGE_SIZE, `must be a whole number from 1 to ${MAX_PAGE_SIZE}`)
+  // Documented as the integer range it is (1–MAX_PAGE_SIZE), so the document and the server agree.
+  limit: z.coerce
+    .number({ error: PAGE_SIZE_ERROR })
+    .int(PAGE_SIZE_ERROR)
+    .min(1, PAGE_SIZE_ERROR)
+    .max(MAX_PAGE_SIZE, PAGE_SIZE_ERROR)
     .optional()
     .meta({
       description: `Page size, 1–${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}); the Link header has the next page.`,

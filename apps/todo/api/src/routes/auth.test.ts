@@ -37,7 +37,11 @@ for (const { name: backendName, start } of backends) {
       assert.equal(created.status, 201, JSON.stringify(created.body));
       assert.equal(created.body.email, 'ada.lovelace@example.com');
       assert.match(created.body.id, /^[0-9a-f-]{36}$/);
-      assert.deepEqual(Object.keys(created.body).sort(), ['created_at', 'email', 'id'], 'no password hash leaves');
+      assert.deepEqual(
+        Object.keys(created.body).sort(),
+        ['created_at', 'email', 'expires_at', 'id', 'token', 'token_type'],
+        'no password hash leaves',
+      );
       const again = await api.call<{ error: string }>('POST', '/api/auth/register', {
         body: { email: 'ADA.LOVELACE@example.com', password: 'another password' },
       });
@@ -82,6 +86,23 @@ for (const { name: backendName, start } of backends) {
       const me = await api.call<{ email: string }>('GET', '/api/auth/me', { token: login.body.token });
       assert.equal(me.status, 200);
       assert.equal(me.body.email, 'grace@example.com');
+    });
+
+    test('register answers with a session, as login does, usable at once; answers carrying a token are not cached', async () => {
+      const email = `session-${Date.now()}@example.com`;
+      const registered = await api.call<{ id: string; token: string; token_type: string; expires_at: string }>(
+        'POST',
+        '/api/auth/register',
+        { body: { email, password: 'a session at once' } },
+      );
+      assert.equal(registered.status, 201);
+      assert.equal(registered.body.token_type, 'bearer');
+      assert.ok(Date.parse(registered.body.expires_at) > Date.now());
+      assert.equal(registered.headers['cache-control'], 'no-store');
+      const me = await api.call<{ id: string }>('GET', '/api/auth/me', { token: registered.body.token });
+      assert.equal(me.body.id, registered.body.id);
+      const login = await api.call('POST', '/api/auth/login', { body: { email, password: 'a session at once' } });
+      assert.equal(login.headers['cache-control'], 'no-store');
     });
 
     test('wrong password and unknown email are the same 401', async () => {

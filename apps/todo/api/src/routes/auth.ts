@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { HttpError, jsonResponse, type Logger, type ServiceApp, z } from '@berth/service-kit';
+import { HttpError, jsonResponse, type Logger, NO_STORE, type ServiceApp, z } from '@berth/service-kit';
 import type { FastifyRequest } from 'fastify';
 import type { Counter } from 'prom-client';
-import { account, credentials, loginBody, session } from '../accounts-schema.ts';
+import { account, credentials, loginBody, registration, session } from '../accounts-schema.ts';
 import { BEARER, BODY_ERRORS, errors } from '../api-errors.ts';
 import { signedIn } from '../authentication.ts';
 import { type Argon2Cost, decoyHash, hashPassword, verifyPassword } from '../passwords.ts';
@@ -62,7 +62,7 @@ export function authRoutes(app: ServiceApp, deps: AuthDeps): void {
         tags,
         body: credentials,
         response: {
-          201: jsonResponse('The new account.', account),
+          201: jsonResponse('The new account, signed in: its first bearer token comes with it.', registration),
           ...errors(...BODY_ERRORS, 409, 429, 503),
         },
       },
@@ -75,8 +75,9 @@ export function authRoutes(app: ServiceApp, deps: AuthDeps): void {
       );
       const row = await deps.users.create(body.email, await hashPassword(body.password, deps.argon2));
       if (row === undefined) throw new HttpError(409, 'An account with this email already exists; sign in instead');
-      reply.code(201);
-      return row;
+      const issued = await deps.tokens.issue(row.id);
+      reply.code(201).headers(NO_STORE);
+      return { ...row, token: issued.token, token_type: 'bearer' as const, expires_at: issued.expiresAt };
     },
   );
 
@@ -91,7 +92,7 @@ export function authRoutes(app: ServiceApp, deps: AuthDeps): void {
         response: { 200: jsonResponse('A bearer token.', session), ...errors(...BODY_ERRORS, 401, 429, 503) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { body } = request;
       // Keyed by a digest, so Redis never holds the email address itself.
       const accountKey = `login:acct:${createHash('sha256').update(body.email).digest('base64url')}`;
@@ -113,6 +114,7 @@ export function authRoutes(app: ServiceApp, deps: AuthDeps): void {
       await limited(() => deps.limits.reset(accountKey), rateLimited);
       deps.logins.inc({ outcome: 'success' });
       const issued = await deps.tokens.issue(user.id);
+      reply.headers(NO_STORE);
       return { token: issued.token, token_type: 'bearer' as const, expires_at: issued.expiresAt };
     },
   );

@@ -5,6 +5,7 @@ import { BEARER, BODY_ERRORS, type ErrorStatus, errors } from '../api-errors.ts'
 import { signedIn } from '../authentication.ts';
 import type { Position, TasksRepository } from '../tasks-repository.ts';
 import {
+  completion,
   DEFAULT_PAGE_SIZE,
   listQuery,
   type SortKey,
@@ -208,14 +209,19 @@ export async function taskRoutes(app: ServiceApp, { tasks, cursors, userInPath }
       schema: {
         ...common,
         operationId: operationId('toggleTask'),
-        summary: 'Toggle a task between completed and pending',
+        summary: 'Complete a task: {"completed": true|false} sets the state; no body toggles it',
         params: idParams,
-        response: { 200: task('The task as stored.'), ...failures(400, 404, 503) },
+        body: completion,
+        response: { 200: task('The task as stored.'), ...failures(...BODY_ERRORS, 404, 503) },
       },
     },
     async (request) => {
       const { id } = request.params;
-      const row = await tasks.toggle(signedIn(request).id, id);
+      const user = signedIn(request).id;
+      const row =
+        request.body == null
+          ? await tasks.toggle(user, id)
+          : await tasks.update(user, id, { completed: request.body.completed });
       if (row === undefined) throw notFound(id);
       return row;
     },
