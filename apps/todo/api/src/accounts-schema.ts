@@ -1,4 +1,5 @@
 import { objectBody, z } from '@berth/service-kit';
+import { weakPasswordReason } from './password-strength.ts';
 
 /**
  * An account, declared once: the row the repository returns, the bodies
@@ -28,8 +29,11 @@ const password = z
   .refine((value) => [...value].length <= 128, 'must be at most 128 characters')
   .meta({ minLength: 8, maxLength: 128 });
 
-/** POST /api/auth/register. */
-export const credentials = z.strictObject({ email, password }, objectBody(''));
+/** POST /api/auth/register: a password that is not among the first an attacker would try. */
+export const credentials = z.strictObject({ email, password }, objectBody('')).superRefine((value, ctx) => {
+  const reason = weakPasswordReason(value.password, value.email);
+  if (reason !== undefined) ctx.addIssue({ code: 'custom', path: ['password'], message: reason });
+});
 /** POST /api/auth/login: the password given, whatever its length, is checked against the stored one. */
 export const loginBody = z.strictObject(
   { email, password: z.string({ error: 'must be a string' }).max(1024) },

@@ -49,7 +49,7 @@ for (const { name: backendName, start } of backends) {
       assert.match(again.body.error, /already exists/);
     });
 
-    test('register refuses bad emails and passwords outside 8–128 characters, naming the field', async () => {
+    test('register refuses bad emails, passwords outside 8–128 characters and easily guessed ones, naming the field', async () => {
       const cases: [unknown, RegExp][] = [
         [{ email: 'not-an-email', password: 'long enough' }, /email: must be an email address/],
         [{ email: 'a@example.com', password: 'short' }, /password: must be at least 8 characters/],
@@ -64,8 +64,22 @@ for (const { name: backendName, start } of backends) {
         assert.equal(response.status, 400, JSON.stringify(body));
         assert.match(response.body.error, message);
       }
+      for (const weak of [
+        'password',
+        '12345678',
+        '        ',
+        'password123',
+        '🔑'.repeat(8),
+        'grace.hopper@example.com',
+      ]) {
+        const response = await api.call<{ error: string }>('POST', '/api/auth/register', {
+          body: { email: 'grace.hopper@example.com', password: weak },
+        });
+        assert.equal(response.status, 400, `"${weak}" is refused`);
+        assert.match(response.body.error, /password: is too easy to guess\. \w+/, 'with advice');
+      }
       const emoji = await api.call('POST', '/api/auth/register', {
-        body: { email: 'emoji@example.com', password: '🔑'.repeat(8) },
+        body: { email: 'emoji@example.com', password: '🔑🎹🌵🐙🚲🧭🍋🎈' },
       });
       assert.equal(emoji.status, 201, 'eight emoji are eight characters');
     });
@@ -280,7 +294,7 @@ describe('rate limits per client address', () => {
     const api = client(service);
     const from = (address: string) => ({ 'x-forwarded-for': address });
     const register = (email: string, address: string) =>
-      api.call('POST', '/api/auth/register', { body: { email, password: 'password123' }, headers: from(address) });
+      api.call('POST', '/api/auth/register', { body: { email, password: 'pass phrase 123' }, headers: from(address) });
     assert.equal((await register('r1@example.com', '203.0.113.1')).status, 201);
     assert.equal((await register('r2@example.com', '203.0.113.1')).status, 201);
     const third = await register('r3@example.com', '203.0.113.1');
@@ -290,7 +304,7 @@ describe('rate limits per client address', () => {
 
     const login = (address: string) =>
       api.call('POST', '/api/auth/login', {
-        body: { email: 'r1@example.com', password: 'password123' },
+        body: { email: 'r1@example.com', password: 'pass phrase 123' },
         headers: from(address),
       });
     for (let i = 0; i < 3; i++) assert.equal((await login('198.51.100.7')).status, 200);
