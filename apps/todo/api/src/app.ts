@@ -6,9 +6,9 @@ import { createService, type Logger, type Service } from '@berth/service-kit';
 import { Counter } from 'prom-client';
 import { authenticationPlugin } from './authentication.ts';
 import type { Config } from './config.ts';
-import { type CounterStore, MemoryCounterStore, RedisCounterStore } from './rate-limit.ts';
+import { type CounterStore, DatabaseCounterStore, RedisCounterStore } from './rate-limit.ts';
 import { connectRedis, describeRedis } from './redis.ts';
-import { MemoryRevocationList, RedisRevocationList, type RevocationList } from './revocations.ts';
+import { DatabaseRevocationList, RedisRevocationList, type RevocationList } from './revocations.ts';
 import { authRoutes } from './routes/auth.ts';
 import { todoHealthRoutes } from './routes/health.ts';
 import { cursorCodec, taskRoutes } from './routes/tasks.ts';
@@ -58,8 +58,8 @@ export async function buildTodoApi(config: Config, logger?: Logger): Promise<Ser
   const { app, health, metrics } = service;
   const secret = jwtSecret(config, service.logger);
 
-  let limits: CounterStore = new MemoryCounterStore();
-  let revocations: RevocationList = new MemoryRevocationList();
+  let limits: CounterStore = new DatabaseCounterStore(service.db);
+  let revocations: RevocationList = new DatabaseRevocationList(service.db);
   const redis =
     config.REDIS_URL === undefined
       ? undefined
@@ -76,9 +76,9 @@ export async function buildTodoApi(config: Config, logger?: Logger): Promise<Ser
       }
     });
   } else {
-    service.logger.info('no REDIS_URL: rate limits and revocations are kept in this process only');
+    service.logger.info('no REDIS_URL: rate limits and revocations are kept in the database');
   }
-  const mode = redis === undefined ? 'memory' : 'redis';
+  const mode = redis === undefined ? 'database' : 'redis';
 
   // Sign-in outcomes: a rise in failures or rate_limited is credential stuffing or a broken client.
   const logins = new Counter({
@@ -105,7 +105,11 @@ export async function buildTodoApi(config: Config, logger?: Logger): Promise<Ser
     argon2: { memoryKiB: config.ARGON2_MEMORY_KIB, passes: config.ARGON2_PASSES, parallelism: 1 },
     loginLimits: {
       perAddress: { max: config.LOGIN_LIMIT_PER_ADDRESS, windowMs },
-      failuresPerAccount: { max: config.LOGIN_FAILURES_PER_ACCOUNT, windowMs },
+      failuresPerClientAndAccount: {
+        max: config.LOGIN_FAILURES_PER_ACCOUNT,
+        baseWindowMs: config.LOGIN_BACKOFF_SECONDS * 1000,
+        maxWindowMs: windowMs,
+      },
     },
     registerLimit: { max: config.REGISTER_LIMIT_PER_ADDRESS, windowMs },
     logins,

@@ -312,3 +312,83 @@ describe('rate limits per client address', () => {
     assert.equal((await login('198.51.100.8')).status, 200);
   });
 });
+
+describe('login limits by client and account, with backoff', () => {
+  let backend: Backend;
+  let service: Service;
+  before(async () => {
+    backend = await backends[0].start();
+    service = await startTodoApi({
+      ...backend.env,
+      TRUST_PROXY: 'true',
+      LOGIN_FAILURES_PER_ACCOUNT: '3',
+      LOGIN_BACKOFF_SECONDS: '1',
+      RATE_LIMIT_WINDOW_SECONDS: '60',
+    });
+  });
+  after(async () => {
+    await service.close();
+    await backend.cleanup();
+  });
+
+  test("a stranger's wrong guesses never lock the owner out; the stranger backs off, each wait twice the last", async () => {
+    const api = client(service);
+    const owner = await api.user('owner');
+    const login = (password: string, address: string) =>
+      api.call<{ error?: string }>('POST', '/api/auth/login', {
+        body: { email: owner.email, password },
+        headers: { 'x-forwarded-for': address },
+      });
+    const stranger = '203.0.113.66';
+    const guesses = [];
+    for (let i = 0; i < 6; i++) guesses.push((await login(`guess ${i}`, stranger)).status);
+    assert.deepEqual(guesses, [401, 401, 401, 429, 429, 429]);
+    assert.equal((await login(owner.password, '198.51.100.20')).status, 200, 'the owner, from elsewhere, signs in');
+
+    const first = await login('guess again', stranger);
+    assert.equal(first.status, 429);
+    assert.equal(first.headers['retry-after'], '1', 'the first wait is LOGIN_BACKOFF_SECONDS');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    for (let i = 0; i < 3; i++) assert.equal((await login(`after wait ${i}`, stranger)).status, 401);
+    const second = await login('and again', stranger);
+    assert.equal(second.status, 429);
+    assert.equal(second.headers['retry-after'], '2', 'the next wait is twice as long');
+  });
+});
+
+describe('without Redis, revocations and login limits are kept in the database across a restart', () => {
+  let backend: Backend;
+  before(async () => {
+    backend = await backends[0].start();
+  });
+  after(() => backend.cleanup());
+
+  test('a revoked token stays revoked and a limited client stays limited after the process restarts', async () => {
+    const settings = { ...backend.env, LOGIN_FAILURES_PER_ACCOUNT: '2', LOGIN_BACKOFF_SECONDS: '600' };
+    const first = await startTodoApi(settings);
+    const api = client(first);
+    const user = await api.user();
+    assert.equal((await api.call('POST', '/api/auth/logout', { token: user.token })).status, 204);
+    for (let i = 0; i < 3; i++)
+      await api.call('POST', '/api/auth/login', { body: { email: user.email, password: 'nope' } });
+    assert.equal(
+      (await api.call('POST', '/api/auth/login', { body: { email: user.email, password: user.password } })).status,
+      429,
+    );
+    await first.close();
+
+    const second = await startTodoApi(settings);
+    try {
+      const again = client(second);
+      const revoked = await again.call<{ error: string }>('GET', '/api/tasks', { token: user.token });
+      assert.equal(revoked.status, 401);
+      assert.match(revoked.body.error, /revoked/);
+      const limited = await again.call('POST', '/api/auth/login', {
+        body: { email: user.email, password: user.password },
+      });
+      assert.equal(limited.status, 429, 'the limit outlived the restart');
+    } finally {
+      await second.close();
+    }
+  });
+});

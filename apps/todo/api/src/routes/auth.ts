@@ -6,7 +6,15 @@ import { account, credentials, loginBody, registration, session } from '../accou
 import { BEARER, BODY_ERRORS, errors } from '../api-errors.ts';
 import { signedIn } from '../authentication.ts';
 import { type Argon2Cost, decoyHash, hashPassword, verifyPassword } from '../passwords.ts';
-import { type CounterStore, consume, type Limit, LimitExceeded } from '../rate-limit.ts';
+import {
+  type Backoff,
+  type CounterStore,
+  clearBackoff,
+  consume,
+  consumeWithBackoff,
+  type Limit,
+  LimitExceeded,
+} from '../rate-limit.ts';
 import { SharedStateUnavailableError } from '../redis.ts';
 import type { RevocationList } from '../revocations.ts';
 import type { TokenService } from '../tokens.ts';
@@ -18,7 +26,7 @@ export interface AuthDeps {
   revocations: RevocationList;
   limits: CounterStore;
   argon2: Argon2Cost;
-  loginLimits: { perAddress: Limit; failuresPerAccount: Limit };
+  loginLimits: { perAddress: Limit; failuresPerClientAndAccount: Backoff };
   registerLimit: Limit;
   logins: Counter<'outcome'>;
   logger: Logger;
@@ -94,15 +102,18 @@ export function authRoutes(app: ServiceApp, deps: AuthDeps): void {
     },
     async (request, reply) => {
       const { body } = request;
-      // Keyed by a digest, so Redis never holds the email address itself.
-      const accountKey = `login:acct:${createHash('sha256').update(body.email).digest('base64url')}`;
+      // Failures are counted per client address AND account: a stranger's
+      // guesses slow the stranger down, never the owner signing in from
+      // elsewhere. Keyed by a digest, so the store never holds the email itself.
+      const account = createHash('sha256').update(body.email).digest('base64url');
+      const failuresKey = `login:fail:${account}:${clientAddress(request)}`;
       const rateLimited = () => deps.logins.inc({ outcome: 'rate_limited' });
-      // Every attempt counts against the account before the password is
-      // checked (so parallel guesses cannot slip past a check-then-count), and
-      // a success clears the count: the limit is on failures in a row.
+      // Every attempt counts before the password is checked (so parallel
+      // guesses cannot slip past a check-then-count), and a success clears
+      // the count: the limit is on failures in a row, with backoff.
       await limited(async () => {
         await consume(deps.limits, `login:addr:${clientAddress(request)}`, deps.loginLimits.perAddress);
-        await consume(deps.limits, accountKey, deps.loginLimits.failuresPerAccount);
+        await consumeWithBackoff(deps.limits, failuresKey, deps.loginLimits.failuresPerClientAndAccount);
       }, rateLimited);
       const user = await deps.users.byEmail(body.email);
       decoy ??= decoyHash(deps.argon2);
@@ -111,7 +122,7 @@ export function authRoutes(app: ServiceApp, deps: AuthDeps): void {
         deps.logins.inc({ outcome: 'failure' });
         throw new HttpError(401, 'Wrong email or password');
       }
-      await limited(() => deps.limits.reset(accountKey), rateLimited);
+      await limited(() => clearBackoff(deps.limits, failuresKey), rateLimited);
       deps.logins.inc({ outcome: 'success' });
       const issued = await deps.tokens.issue(user.id);
       reply.headers(NO_STORE);

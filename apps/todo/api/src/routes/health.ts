@@ -1,12 +1,12 @@
 import { type Health, jsonResponse, type ServiceApp, z } from '@berth/service-kit';
 import { errors } from '../api-errors.ts';
 
-/** How rate limits and revocations are shared: across replicas through Redis, or in this process only. */
-export type SharedStateMode = 'redis' | 'memory';
+/** Where rate limits and revocations live: Redis, or without it the service's database. Both are shared. */
+export type SharedStateMode = 'redis' | 'database';
 
 const MODE_NOTE: Record<SharedStateMode, string> = {
   redis: 'redis (shared by every replica)',
-  memory: 'memory (this replica only; set REDIS_URL to share)',
+  database: 'database (shared by every replica; set REDIS_URL to move it to Redis)',
 };
 
 const healthSchema = z.object({
