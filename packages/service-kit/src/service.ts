@@ -16,7 +16,7 @@ import {
   openDatabase,
   readMigrations,
 } from './database/index.ts';
-import { drainPlugin } from './drain.ts';
+import { closeWithoutResets, drainPlugin, ResponseGate } from './drain.ts';
 import { clientErrorHandler, errorsPlugin, frameworkErrors } from './errors.ts';
 import { Health, healthPlugin } from './health.ts';
 import { jsonBodyPlugin } from './json-body.ts';
@@ -194,7 +194,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   await app.register(errorsPlugin, { bodyLimit: config.BODY_LIMIT_BYTES });
   await app.register(requestsPlugin, { metrics });
   await app.register(securityHeadersPlugin);
-  await app.register(drainPlugin, { health });
+  const gate = new ResponseGate();
+  await app.register(drainPlugin, { health, gate });
   await app.register(jsonBodyPlugin);
   await app.register(metricsPlugin, { metrics });
   await app.register(healthPlugin, { health });
@@ -210,14 +211,16 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     listen: () => app.listen({ port: config.PORT, host: config.HOST }),
     close() {
       // Order matters: (1) readiness goes 503 so load balancers stop sending;
-      // (2) keep serving for the drain delay while they notice; (3) stop
-      // accepting and let in-flight requests finish; (4) close the database
-      // last, because those requests still use it.
+      // (2) keep serving for the drain delay while they notice, every answer
+      // with Connection: close so keep-alive clients reconnect elsewhere;
+      // (3) stop accepting, let connections already open deliver their
+      // request and in-flight requests finish (closeWithoutResets); (4) close
+      // the database last, because those requests still use it.
       closing ??= (async () => {
         health.startDraining();
         logger.info({ drainMs: config.SHUTDOWN_DRAIN_MS }, 'shutting down: readiness is now 503');
         await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
-        await app.close();
+        await closeWithoutResets(app, gate);
         await db.close();
         logger.info('shutdown complete');
       })();
