@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Service } from '@berth/service-kit';
 import { type Backend, backends } from '@berth/testkit';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { client, startTodoApi, TEST_SECRET } from '../../test/test-client.ts';
+import { client, startTodoApi, TEST_SECRET, todoApiForSuite } from '../../test/test-client.ts';
 
 const secretKey = new TextEncoder().encode(TEST_SECRET);
 const claims = (sub: string) =>
@@ -274,24 +274,14 @@ for (const { name: backendName, start } of backends) {
 }
 
 describe('rate limits per client address', () => {
-  let backend: Backend;
-  let service: Service;
-  before(async () => {
-    backend = await backends[0].start();
-    service = await startTodoApi({
-      ...backend.env,
-      REGISTER_LIMIT_PER_ADDRESS: '2',
-      LOGIN_LIMIT_PER_ADDRESS: '3',
-      TRUST_PROXY: 'true',
-    });
-  });
-  after(async () => {
-    await service.close();
-    await backend.cleanup();
+  const service = todoApiForSuite({
+    REGISTER_LIMIT_PER_ADDRESS: '2',
+    LOGIN_LIMIT_PER_ADDRESS: '3',
+    TRUST_PROXY: 'true',
   });
 
   test('register and login are limited per address (X-Forwarded-For behind a trusted proxy)', async () => {
-    const api = client(service);
+    const api = client(service());
     const from = (address: string) => ({ 'x-forwarded-for': address });
     const register = (email: string, address: string) =>
       api.call('POST', '/api/auth/register', { body: { email, password: 'pass phrase 123' }, headers: from(address) });
@@ -314,25 +304,15 @@ describe('rate limits per client address', () => {
 });
 
 describe('login limits by client and account, with backoff', () => {
-  let backend: Backend;
-  let service: Service;
-  before(async () => {
-    backend = await backends[0].start();
-    service = await startTodoApi({
-      ...backend.env,
-      TRUST_PROXY: 'true',
-      LOGIN_FAILURES_PER_ACCOUNT: '3',
-      LOGIN_BACKOFF_SECONDS: '1',
-      RATE_LIMIT_WINDOW_SECONDS: '60',
-    });
-  });
-  after(async () => {
-    await service.close();
-    await backend.cleanup();
+  const service = todoApiForSuite({
+    TRUST_PROXY: 'true',
+    LOGIN_FAILURES_PER_ACCOUNT: '3',
+    LOGIN_BACKOFF_SECONDS: '1',
+    RATE_LIMIT_WINDOW_SECONDS: '60',
   });
 
   test("a stranger's wrong guesses never lock the owner out; the stranger backs off, each wait twice the last", async () => {
-    const api = client(service);
+    const api = client(service());
     const owner = await api.user('owner');
     const login = (password: string, address: string) =>
       api.call<{ error?: string }>('POST', '/api/auth/login', {
