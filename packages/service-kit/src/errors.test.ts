@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
 import { z } from 'zod';
-import { errorHandling, HttpError } from './errors.ts';
+import { errorsPlugin, HttpError } from './errors.ts';
 import { serviceVariables } from './service.ts';
 
 test('an HttpError keeps its own status (a 503 or 429 too) and headers, with its message as {"error"}', async () => {
   const app = Fastify();
-  errorHandling(app, 1024);
+  await app.register(errorsPlugin, { bodyLimit: 1024 });
   app.get('/busy', async () => {
     throw new HttpError(503, 'Redis is unreachable; try again shortly', { 'retry-after': '5' });
   });

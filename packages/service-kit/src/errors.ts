@@ -1,5 +1,11 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
-import type { z } from 'zod';
+import type {
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchemaValidationError,
+} from 'fastify';
+import fp from 'fastify-plugin';
 import { DatabaseUnavailableError } from './database/index.ts';
 
 /**
@@ -19,14 +25,14 @@ export class HttpError extends Error {
   }
 }
 
-/** Validates input against a zod schema; a failure is a 400 naming each bad field. */
-export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown): z.output<Schema> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const messages = result.error.issues.map((issue) =>
-    issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message,
-  );
-  throw new HttpError(400, messages.join('; '));
+/** A failed schema check as one line naming each bad field: "title: must not be empty; tags.0: …". */
+export function validationMessage(issues: readonly FastifySchemaValidationError[]): string {
+  return issues
+    .map((issue) => {
+      const field = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+      return field === '' ? (issue.message ?? 'is invalid') : `${field}: ${issue.message ?? 'is invalid'}`;
+    })
+    .join('; ');
 }
 
 // Fastify's own request errors, reworded for the person reading the response.
@@ -46,39 +52,87 @@ function clientMessage(error: FastifyError, bodyLimit: number): string | undefin
   }
 }
 
+export interface ErrorsOptions {
+  bodyLimit: number;
+}
+
 /**
  * Every error leaves as `{"error": "<message>"}`. Client mistakes keep their
  * 4xx status with a message that says what to change; an unreachable database
  * is 503 (retry later); only a defect in our code is a 500, logged in full and
  * shown to the client without internals.
  */
-export function errorHandling(app: FastifyInstance, bodyLimit: number): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error instanceof DatabaseUnavailableError) {
-      request.log.warn({ err: error.cause }, 'database unavailable');
-      return reply
-        .code(503)
-        .header('retry-after', '5')
-        .send({ error: 'The database is unavailable; try again shortly' });
-    }
-    if (error instanceof HttpError) {
-      if (error.statusCode >= 500) request.log.warn({ status: error.statusCode, reason: error.message }, 'refused');
-      return reply.code(error.statusCode).headers(error.headers).send({ error: error.message });
-    }
-    if (error.validation) {
-      return reply.code(400).send({ error: error.message });
-    }
-    const status = error.statusCode ?? 500;
-    if (status >= 500) {
-      request.log.error({ err: error }, 'request failed');
-      return reply.code(500).send({ error: 'Internal server error' });
-    }
-    if (error instanceof SyntaxError) {
-      return reply.code(400).send({ error: 'Request body is not valid JSON' });
-    }
-    return reply.code(status).send({ error: clientMessage(error, bodyLimit) ?? error.message });
-  });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: `No route for ${request.method} ${request.url.split('?')[0]}` }),
-  );
+export const errorsPlugin = fp<ErrorsOptions>(
+  async (app: FastifyInstance, { bodyLimit }) => {
+    app.setErrorHandler((error: FastifyError, request, reply) => {
+      if (error instanceof DatabaseUnavailableError) {
+        request.log.warn({ err: error.cause }, 'database unavailable');
+        return reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({ error: 'The database is unavailable; try again shortly' });
+      }
+      if (error instanceof HttpError) {
+        if (error.statusCode >= 500) request.log.warn({ status: error.statusCode, reason: error.message }, 'refused');
+        return reply.code(error.statusCode).headers(error.headers).send({ error: error.message });
+      }
+      if (error.validation) {
+        return reply.code(400).send({ error: validationMessage(error.validation) });
+      }
+      const status = error.statusCode ?? 500;
+      if (status >= 500) {
+        request.log.error({ err: error }, 'request failed');
+        return reply.code(500).send({ error: 'Internal server error' });
+      }
+      if (error instanceof SyntaxError) {
+        return reply.code(400).send({ error: 'Request body is not valid JSON' });
+      }
+      return reply.code(status).send({ error: clientMessage(error, bodyLimit) ?? error.message });
+    });
+    app.setNotFoundHandler((request, reply) =>
+      reply.code(404).send({ error: `No route for ${request.method} ${request.url.split('?')[0]}` }),
+    );
+  },
+  { name: 'berth-errors', fastify: '5.x' },
+);
+
+// Errors Node's HTTP parser raises before Fastify sees a request, by code.
+const PARSER_ERRORS: Record<string, [number, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request was not received in time; send the whole request at once'],
+  HPE_HEADER_OVERFLOW: [431, 'The request headers are too large'],
+};
+
+/**
+ * Answers a request Node's HTTP parser refused (malformed, too slow, headers
+ * too large) with the same {"error"} shape as every other error; the
+ * connection is then closed, as Node itself does.
+ */
+export function clientErrorHandler(
+  this: { log: { debug(object: object, message: string): void } },
+  error: NodeJS.ErrnoException,
+  socket: import('node:net').Socket,
+): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message] = PARSER_ERRORS[error.code ?? ''] ?? [400, 'The request is not valid HTTP/1.1'];
+  this.log.debug({ code: error.code, status }, 'client error');
+  const body = JSON.stringify({ error: message });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
+
+/** Errors Fastify raises while routing (a URL that cannot be decoded, …): 400 in the one shape. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const message = error.code === 'FST_ERR_BAD_URL' ? 'The URL is not valid: check its %-escapes' : error.message;
+  reply.code(400).send({ error: message });
 }

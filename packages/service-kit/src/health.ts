@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
 
 export type Check = () => Promise<void>;
 
@@ -48,11 +49,15 @@ export class Health {
   }
 }
 
-export function healthRoutes(app: FastifyInstance, health: Health): void {
-  app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
-    const state = await health.readiness();
-    reply.code(state.ready ? 200 : 503);
-    return { status: state.ready ? 'ready' : 'not ready', checks: state.checks };
-  });
-}
+/** /healthz (liveness) and /readyz (readiness), outside the OpenAPI document. */
+export const healthPlugin = fp<{ health: Health }>(
+  async (app: FastifyInstance, { health }) => {
+    app.get('/healthz', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
+    app.get('/readyz', { logLevel: 'warn' }, async (_request, reply) => {
+      const state = await health.readiness();
+      reply.code(state.ready ? 200 : 503);
+      return { status: state.ready ? 'ready' : 'not ready', checks: state.checks };
+    });
+  },
+  { name: 'berth-health', fastify: '5.x' },
+);

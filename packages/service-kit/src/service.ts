@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { env } from './config.ts';
 import {
@@ -14,10 +16,15 @@ import {
   openDatabase,
   readMigrations,
 } from './database/index.ts';
-import { errorHandling } from './errors.ts';
-import { Health, healthRoutes } from './health.ts';
+import { closeWithoutResets, drainPlugin, ResponseGate } from './drain.ts';
+import { clientErrorHandler, errorsPlugin, frameworkErrors } from './errors.ts';
+import { Health, healthPlugin } from './health.ts';
+import { jsonBodyPlugin } from './json-body.ts';
 import { createLogger, LOG_LEVELS, type Logger } from './logger.ts';
 import { createMetrics, type Metrics, metricsPlugin } from './metrics.ts';
+import { type ApiDocumentInfo, openapiPlugin } from './openapi.ts';
+import { requestsPlugin } from './requests.ts';
+import { securityHeadersPlugin } from './security-headers.ts';
 import { exitWithStartupError, StartupError } from './startup-error.ts';
 
 /** Variables every service reads, in addition to its own. */
@@ -32,6 +39,10 @@ export function serviceVariables(defaultPort: number) {
       .transform((level) => level.toLowerCase().replace(/^warning$/, 'warn'))
       .pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
     BODY_LIMIT_BYTES: env.integer({ default: 64 * 1024, min: 1024, max: 16 * 1024 * 1024 }),
+    // Longest time to receive a whole request, headers and body: a client that
+    // stops sending gets 408 and the connection closes (within about a
+    // second more: Node checks connections once a second).
+    REQUEST_TIMEOUT_MS: env.integer({ default: 15_000, min: 1000, max: 600_000 }),
     // Time between readiness turning 503 and the listener closing, so that
     // Kubernetes removes the pod from Service endpoints before we stop accepting.
     SHUTDOWN_DRAIN_MS: env.integer({ default: 5000, min: 0, max: 120_000 }),
@@ -72,11 +83,16 @@ export interface ServiceOptions {
   config: ServiceConfig;
   /** Folder of NNN_name.sql files, applied at start under an advisory lock. */
   migrationsDir: string;
+  /** The API's OpenAPI document header (the operations come from the routes); without it, no document. */
+  api?: ApiDocumentInfo;
   logger?: Logger;
 }
 
+/** A Fastify instance whose routes declare zod schemas (validated and serialized by Fastify). */
+export type ServiceApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
 export interface Service {
-  readonly app: FastifyInstance;
+  readonly app: ServiceApp;
   readonly db: Database;
   readonly health: Health;
   readonly metrics: Metrics;
@@ -131,10 +147,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     throw error;
   }
 
-  const app: FastifyInstance = Fastify({
+  const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: config.BODY_LIMIT_BYTES,
-    // One "request completed" line per request, written by the onResponse hook below.
+    // One "request completed" line per request, written by requestsPlugin.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
@@ -145,40 +161,49 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     trustProxy: config.TRUST_PROXY,
-  });
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    // Passed on to http.createServer (Fastify types it for HTTP/2 only). Node
+    // enforces requestTimeout only when headersTimeout is not longer, and
+    // checks every connectionsCheckingInterval (30 s by default).
+    http: {
+      requestTimeout: config.REQUEST_TIMEOUT_MS,
+      headersTimeout: config.REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: 1000,
+    } as never,
+    // Errors raised below the routes answer in the same {"error"} shape.
+    clientErrorHandler,
+    frameworkErrors,
+  }).withTypeProvider<ZodTypeProvider>();
+  // Routes declare zod schemas; Fastify validates input and serializes output with them.
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
 
   const health = new Health();
   health.addCheck('database', () => db.ping(config.READINESS_TIMEOUT_MS));
   const metrics = createMetrics(name);
   metrics.watchPool(() => db.stats());
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
-  });
-  app.addHook('onSend', async (_request, reply) => {
-    // Once draining, each response closes its connection: keep-alive clients
-    // reconnect through the Service to another pod, and no idle connection
-    // holds the listener open past the in-flight requests.
-    if (health.draining) reply.header('connection', 'close');
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        method: request.method,
-        route: request.routeOptions.url ?? 'unmatched',
-        path: request.url.split('?')[0],
-        status: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request completed',
-    );
-  });
-  // The APIs speak JSON only; Fastify's built-in text/plain parser would let a
-  // plain-text body through to handlers that expect an object.
-  app.removeContentTypeParser('text/plain');
-  errorHandling(app, config.BODY_LIMIT_BYTES);
-  metricsPlugin(app, metrics);
-  healthRoutes(app, health);
+  // The kit's concerns, each one plugin, in this order:
+  // 1. errors first: a route keeps the error handler in force when it is
+  //    added, so it must be set before any route, the kit's own included;
+  // 2. requests next: hooks run in the order they were added, so its hooks
+  //    run first on every request (the request id is on the reply before any
+  //    other hook can fail) and it records the final status;
+  // 3. security headers and drain: response headers every answer carries,
+  //    errors and the docs page included;
+  // 4. the JSON body parser, before any route that reads a body;
+  // 5. metrics and health: plain routes, outside the API document;
+  // 6. openapi last, and before the service's own routes: it collects each
+  //    route's schemas as the route is added.
+  await app.register(errorsPlugin, { bodyLimit: config.BODY_LIMIT_BYTES });
+  await app.register(requestsPlugin, { metrics });
+  await app.register(securityHeadersPlugin);
+  const gate = new ResponseGate();
+  await app.register(drainPlugin, { health, gate });
+  await app.register(jsonBodyPlugin);
+  await app.register(metricsPlugin, { metrics });
+  await app.register(healthPlugin, { health });
+  if (options.api !== undefined) await app.register(openapiPlugin, options.api);
 
   let closing: Promise<void> | undefined;
   return {
@@ -190,14 +215,16 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     listen: () => app.listen({ port: config.PORT, host: config.HOST }),
     close() {
       // Order matters: (1) readiness goes 503 so load balancers stop sending;
-      // (2) keep serving for the drain delay while they notice; (3) stop
-      // accepting and let in-flight requests finish; (4) close the database
-      // last, because those requests still use it.
+      // (2) keep serving for the drain delay while they notice, every answer
+      // with Connection: close so keep-alive clients reconnect elsewhere;
+      // (3) stop accepting, let connections already open deliver their
+      // request and in-flight requests finish (closeWithoutResets); (4) close
+      // the database last, because those requests still use it.
       closing ??= (async () => {
         health.startDraining();
         logger.info({ drainMs: config.SHUTDOWN_DRAIN_MS }, 'shutting down: readiness is now 503');
         await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
-        await app.close();
+        await closeWithoutResets(app, gate);
         await db.close();
         logger.info('shutdown complete');
       })();

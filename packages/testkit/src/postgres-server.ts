@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -19,6 +19,13 @@ export interface PostgresServer {
   destroy(): Promise<void>;
   /** A fresh, empty database on this server; returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /**
+   * SIGSTOPs every server process: connections stay open and new ones are
+   * accepted by the kernel, but nothing answers — a hung database, not a
+   * stopped one. `thaw` (SIGCONT) resumes them.
+   */
+  freeze(): void;
+  thaw(): void;
 }
 
 function binDir(): string {
@@ -73,6 +80,15 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   const logFile = join(root, 'server.log');
 
   const url = `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`;
+  // The postmaster's pid is the first line of postmaster.pid; its children are the backends.
+  const signalAll = (signal: NodeJS.Signals) => {
+    const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    const children = execFileSync('pgrep', ['-P', String(postmaster)], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+    for (const pid of [postmaster, ...children]) process.kill(pid, signal);
+  };
   const server: PostgresServer = {
     url,
     port,
@@ -90,6 +106,8 @@ export async function startPostgresServer(): Promise<PostgresServer> {
       }
       rmSync(root, { recursive: true, force: true });
     },
+    freeze: () => signalAll('SIGSTOP'),
+    thaw: () => signalAll('SIGCONT'),
     async createDatabase(name) {
       const client = new pg.Client({ connectionString: url });
       await client.connect();

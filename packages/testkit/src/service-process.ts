@@ -47,7 +47,9 @@ export async function spawnService(entry: string, options: SpawnOptions): Promis
   };
   if (options.wait === false) return service;
 
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  // Generous: on a shared 2-core machine under load, PGlite's first start
+  // alone has taken over 30 s. This waits for readiness; it measures nothing.
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   let processEnded = false;
   void exited.then(() => {
     processEnded = true;

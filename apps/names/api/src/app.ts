@@ -15,6 +15,11 @@ export async function buildNamesApi(config: Config, logger?: Logger): Promise<Se
     name: 'names-api',
     config,
     migrationsDir: MIGRATIONS,
+    api: {
+      title: 'Berth Names API',
+      version: '0.1.0',
+      description: 'Seed 000\'s Names Manager: list, add and delete names. Every error is {"error": "..."}.',
+    },
     ...(logger ? { logger } : {}),
   });
   namesRoutes(service.app, namesRepository(service.db), config.MAX_NAME_LENGTH);

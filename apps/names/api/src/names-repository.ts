@@ -1,10 +1,5 @@
 import type { Queryable } from '@berth/service-kit';
-
-export interface NameRow {
-  id: number;
-  name: string;
-  created_at: Date;
-}
+import type { NameRow } from './names-schema.ts';
 
 /** All SQL for names lives here; it runs unchanged on PGlite and on a PostgreSQL server. */
 export function namesRepository(db: Queryable) {

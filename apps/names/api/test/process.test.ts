@@ -1,7 +1,7 @@
 // The Names API as Kubernetes runs it: its own process, configured by
 // environment, stopped by SIGTERM, restarted, and run twice side by side.
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Backend, backends, freePort, postgresBackend, type ServiceProcess, spawnService } from '@berth/testkit';
@@ -63,6 +63,59 @@ for (const { name: backendName, start: startBackend } of backends) {
     });
   });
 }
+
+describe('names API process under load from keep-alive clients', () => {
+  let backend: Backend;
+  before(async () => {
+    backend = await backends[0].start();
+  });
+  after(() => backend.cleanup());
+
+  test('SIGTERM under load: keep-alive clients see zero connection resets, every answer is a 200', async () => {
+    const service = await start({ ...backend.env, SHUTDOWN_DRAIN_MS: '1500' });
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+    const outcome = { ok: 0, okAfterSignal: 0, otherStatuses: [] as number[], refused: 0, resets: [] as string[] };
+    let signalledAt = Number.POSITIVE_INFINITY;
+    let exited = false;
+    void service.exited.then(() => {
+      exited = true;
+    });
+    const get = () =>
+      new Promise<void>((resolve) => {
+        const req = request(`${service.url}/api/names`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode === 200) {
+              outcome.ok += 1;
+              if (Date.now() > signalledAt) outcome.okAfterSignal += 1;
+            } else outcome.otherStatuses.push(res.statusCode ?? 0);
+            resolve();
+          });
+        });
+        req.on('error', (error: NodeJS.ErrnoException) => {
+          // Refused: the listener is closed, a client goes elsewhere. Anything
+          // else (ECONNRESET, "socket hang up", EPIPE) lost a request in flight.
+          if (error.code === 'ECONNREFUSED') outcome.refused += 1;
+          else outcome.resets.push(`${error.code}: ${error.message} at +${Date.now() - signalledAt} ms`);
+          resolve();
+        });
+        req.end();
+      });
+    const client = async () => {
+      for (let i = 0; !exited && outcome.refused === 0 && i < 200_000; i++) await get();
+    };
+    const clients = Array.from({ length: 8 }, () => client());
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    signalledAt = Date.now();
+    service.child.kill('SIGTERM');
+    assert.equal(await service.exited, 0, service.output());
+    await Promise.all(clients);
+    agent.destroy();
+    assert.deepEqual(outcome.resets, [], 'no connection was reset');
+    assert.deepEqual(outcome.otherStatuses, []);
+    assert.ok(outcome.okAfterSignal > 0, 'kept serving during the drain');
+  });
+});
 
 describe('names API processes on one PostgreSQL 15 server', () => {
   let backend: Backend;

@@ -4,15 +4,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createService, type Logger, type Service } from '@berth/service-kit';
 import { Counter } from 'prom-client';
+import { authenticationPlugin } from './authentication.ts';
 import type { Config } from './config.ts';
-import { Contract } from './contract.ts';
-import { type CounterStore, MemoryCounterStore, RedisCounterStore } from './rate-limit.ts';
+import { type CounterStore, DatabaseCounterStore, RedisCounterStore } from './rate-limit.ts';
 import { connectRedis, describeRedis } from './redis.ts';
-import { MemoryRevocationList, RedisRevocationList, type RevocationList } from './revocations.ts';
-import { authOperations, bearerAuthentication } from './routes/auth.ts';
-import { docsRoutes } from './routes/docs.ts';
-import { healthOperation, todoHealthRoutes } from './routes/health.ts';
-import { cursorCodec, taskOperations } from './routes/tasks.ts';
+import { DatabaseRevocationList, RedisRevocationList, type RevocationList } from './revocations.ts';
+import { authRoutes } from './routes/auth.ts';
+import { todoHealthRoutes } from './routes/health.ts';
+import { cursorCodec, taskRoutes } from './routes/tasks.ts';
 import { tasksRepository } from './tasks-repository.ts';
 import { tokenService } from './tokens.ts';
 import { usersRepository } from './users-repository.ts';
@@ -43,12 +42,24 @@ function jwtSecret(config: Config, logger: Logger): string {
 
 /** The Todo API on the service kit, ready to listen. */
 export async function buildTodoApi(config: Config, logger?: Logger): Promise<Service> {
-  const service = await createService({ name: NAME, config, migrationsDir: MIGRATIONS, ...(logger ? { logger } : {}) });
+  const service = await createService({
+    name: NAME,
+    config,
+    migrationsDir: MIGRATIONS,
+    api: {
+      title: 'Berth Todo API',
+      version: '0.1.0',
+      description:
+        'Accounts and per-user tasks. Sign in with POST /api/auth/login and send the token as "Authorization: Bearer <token>". Every error is {"error": "..."}.',
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
+    ...(logger ? { logger } : {}),
+  });
   const { app, health, metrics } = service;
   const secret = jwtSecret(config, service.logger);
 
-  let limits: CounterStore = new MemoryCounterStore();
-  let revocations: RevocationList = new MemoryRevocationList();
+  let limits: CounterStore = new DatabaseCounterStore(service.db);
+  let revocations: RevocationList = new DatabaseRevocationList(service.db);
   const redis =
     config.REDIS_URL === undefined
       ? undefined
@@ -65,9 +76,9 @@ export async function buildTodoApi(config: Config, logger?: Logger): Promise<Ser
       }
     });
   } else {
-    service.logger.info('no REDIS_URL: rate limits and revocations are kept in this process only');
+    service.logger.info('no REDIS_URL: rate limits and revocations are kept in the database');
   }
-  const mode = redis === undefined ? 'memory' : 'redis';
+  const mode = redis === undefined ? 'database' : 'redis';
 
   // Sign-in outcomes: a rise in failures or rate_limited is credential stuffing or a broken client.
   const logins = new Counter({
@@ -85,35 +96,29 @@ export async function buildTodoApi(config: Config, logger?: Logger): Promise<Ser
     ttlSeconds: config.JWT_TTL_SECONDS,
   });
   const windowMs = config.RATE_LIMIT_WINDOW_SECONDS * 1000;
-  const contract = new Contract(app, bearerAuthentication({ tokens, revocations, logger: service.logger }));
-  contract.add(
-    ...authOperations({
-      users: usersRepository(service.db),
-      tokens,
-      revocations,
-      limits,
-      argon2: { memoryKiB: config.ARGON2_MEMORY_KIB, passes: config.ARGON2_PASSES, parallelism: 1 },
-      loginLimits: {
-        perAddress: { max: config.LOGIN_LIMIT_PER_ADDRESS, windowMs },
-        failuresPerAccount: { max: config.LOGIN_FAILURES_PER_ACCOUNT, windowMs },
+  await app.register(authenticationPlugin, { tokens, revocations, logger: service.logger });
+  authRoutes(app, {
+    users: usersRepository(service.db),
+    tokens,
+    revocations,
+    limits,
+    argon2: { memoryKiB: config.ARGON2_MEMORY_KIB, passes: config.ARGON2_PASSES, parallelism: 1 },
+    loginLimits: {
+      perAddress: { max: config.LOGIN_LIMIT_PER_ADDRESS, windowMs },
+      failuresPerClientAndAccount: {
+        max: config.LOGIN_FAILURES_PER_ACCOUNT,
+        baseWindowMs: config.LOGIN_BACKOFF_SECONDS * 1000,
+        maxWindowMs: windowMs,
       },
-      registerLimit: { max: config.REGISTER_LIMIT_PER_ADDRESS, windowMs },
-      logins,
-      logger: service.logger,
-    }),
-    ...taskOperations(tasksRepository(service.db), cursorCodec(secret)),
-    healthOperation(health, mode),
-  );
+    },
+    registerLimit: { max: config.REGISTER_LIMIT_PER_ADDRESS, windowMs },
+    logins,
+    logger: service.logger,
+  });
+  const taskDeps = { tasks: tasksRepository(service.db), cursors: cursorCodec(secret) };
+  await app.register(taskRoutes, { prefix: '/api', ...taskDeps, userInPath: false });
+  await app.register(taskRoutes, { prefix: '/api/:user_id', ...taskDeps, userInPath: true });
   todoHealthRoutes(app, health, mode);
-  await docsRoutes(
-    app,
-    contract.document({
-      title: 'Berth Todo API',
-      version: '0.1.0',
-      description:
-        'Accounts and per-user tasks. Sign in with POST /api/auth/login and send the token as "Authorization: Bearer <token>". Every error is {"error": "..."}.',
-    }),
-  );
 
   return {
     ...service,

@@ -20,8 +20,12 @@ export const configSchema = serviceConfigSchema(8000, {
   REDIS_TIMEOUT_MS: env.integer({ default: 1000, min: 50, max: 60_000 }),
   // Login attempts per client address per window, successful or not.
   LOGIN_LIMIT_PER_ADDRESS: env.integer({ default: 30, min: 1, max: 1_000_000 }),
-  // Failed logins per account per window; a success clears the count.
+  // Failed logins in a row on one account from one client address before
+  // that client must wait; a success clears the count. Another address (the
+  // owner's) is not affected.
   LOGIN_FAILURES_PER_ACCOUNT: env.integer({ default: 5, min: 1, max: 1_000_000 }),
+  // The first wait; each further one doubles, up to RATE_LIMIT_WINDOW_SECONDS.
+  LOGIN_BACKOFF_SECONDS: env.integer({ default: 30, min: 1, max: 86_400 }),
   REGISTER_LIMIT_PER_ADDRESS: env.integer({ default: 10, min: 1, max: 1_000_000 }),
   RATE_LIMIT_WINDOW_SECONDS: env.integer({ default: 900, min: 1, max: 86_400 }),
   // argon2id cost (OWASP's 19 MiB, 2 passes, 1 lane by default).

@@ -1,10 +1,12 @@
+import type { Queryable } from '@berth/service-kit';
 import type { Redis } from 'ioredis';
 import { viaRedis } from './redis.ts';
 
 /**
  * Fixed-window counters: how many times a key was hit in the current window
- * and how long until the window resets. In Redis they are shared by every
- * replica; in memory they hold for this process only.
+ * and how long until the window resets. In Redis or the database they are
+ * shared by every replica and survive restarts; in memory (tests) they hold
+ * for this process only.
  */
 export interface Window {
   count: number;
@@ -15,6 +17,8 @@ export interface CounterStore {
   readonly shared: boolean;
   /** Adds one to `key` and returns the window after the hit. */
   hit(key: string, windowMs: number): Promise<Window>;
+  /** The current window of `key` without counting a hit (count 0 when there is none). */
+  peek(key: string): Promise<Window>;
   reset(key: string): Promise<void>;
 }
 
@@ -37,6 +41,14 @@ export class MemoryCounterStore implements CounterStore {
     }
     entry.count += 1;
     return { count: entry.count, resetInMs: entry.resetAt - now };
+  }
+
+  async peek(key: string): Promise<Window> {
+    const now = this.#now();
+    const entry = this.#windows.get(key);
+    return entry === undefined || entry.resetAt <= now
+      ? { count: 0, resetInMs: 0 }
+      : { count: entry.count, resetInMs: entry.resetAt - now };
   }
 
   async reset(key: string): Promise<void> {
@@ -100,6 +112,47 @@ export class RedisCounterStore implements CounterStore {
   }
 }
 
+// One statement per hit: a new window, or one more in the current one. The
+// row lock of the upsert makes concurrent hits count one by one.
+const HIT_SQL = `
+INSERT INTO rate_limits AS r (key, count, reset_at)
+VALUES ($1, 1, now() + $2 * interval '1 millisecond')
+ON CONFLICT (key) DO UPDATE SET
+  count = CASE WHEN r.reset_at <= now() THEN 1 ELSE r.count + 1 END,
+  reset_at = CASE WHEN r.reset_at <= now() THEN EXCLUDED.reset_at ELSE r.reset_at END
+RETURNING count, GREATEST(0, ceil(extract(epoch FROM r.reset_at - now()) * 1000))::integer AS reset_in_ms`;
+
+/** Counters in the service's own database: what keeps limits across restarts when there is no Redis. */
+export class DatabaseCounterStore implements CounterStore {
+  readonly shared = true;
+  readonly #db: Queryable;
+  #hits = 0;
+
+  constructor(db: Queryable) {
+    this.#db = db;
+  }
+
+  async hit(key: string, windowMs: number): Promise<Window> {
+    // Expired windows are swept now and then, so the table stays small.
+    if (++this.#hits % 1000 === 0) await this.#db.query('DELETE FROM rate_limits WHERE reset_at < now()');
+    const [row] = await this.#db.query<{ count: number; reset_in_ms: number }>(HIT_SQL, [key, windowMs]);
+    return { count: row?.count ?? 1, resetInMs: row?.reset_in_ms ?? windowMs };
+  }
+
+  async peek(key: string): Promise<Window> {
+    const [row] = await this.#db.query<{ count: number; reset_in_ms: number }>(
+      `SELECT count, GREATEST(0, ceil(extract(epoch FROM reset_at - now()) * 1000))::integer AS reset_in_ms
+       FROM rate_limits WHERE key = $1 AND reset_at > now()`,
+      [key],
+    );
+    return row === undefined ? { count: 0, resetInMs: 0 } : { count: row.count, resetInMs: row.reset_in_ms };
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.#db.query('DELETE FROM rate_limits WHERE key = $1', [key]);
+  }
+}
+
 export interface Limit {
   /** Most hits allowed per window. */
   max: number;
@@ -122,4 +175,36 @@ export class LimitExceeded extends Error {
 export async function consume(store: CounterStore, key: string, limit: Limit): Promise<void> {
   const window = await store.hit(key, limit.windowMs);
   if (window.count > limit.max) throw new LimitExceeded(window.resetInMs);
+}
+
+export interface Backoff {
+  /** Attempts allowed in a window before the client must wait. */
+  max: number;
+  /** The first window; each time the limit is hit again the next one doubles… */
+  baseWindowMs: number;
+  /** …up to this. */
+  maxWindowMs: number;
+}
+
+/**
+ * Counts one attempt against `key` with backoff instead of a lockout: `max`
+ * attempts per window; over that, LimitExceeded until the window ends, and
+ * every window in which the limit is reached again is twice as long as the
+ * one before (up to maxWindowMs). The strikes are remembered for four
+ * maximum windows, so coming back later does not reset the backoff.
+ */
+export async function consumeWithBackoff(store: CounterStore, key: string, backoff: Backoff): Promise<void> {
+  const strikesKey = `${key}:strikes`;
+  const strikes = (await store.peek(strikesKey)).count;
+  const windowMs = Math.min(backoff.maxWindowMs, backoff.baseWindowMs * 2 ** strikes);
+  const window = await store.hit(key, windowMs);
+  if (window.count <= backoff.max) return;
+  if (window.count === backoff.max + 1) await store.hit(strikesKey, backoff.maxWindowMs * 4);
+  throw new LimitExceeded(window.resetInMs);
+}
+
+/** After a success: the attempts and the strikes of `key` start over. */
+export async function clearBackoff(store: CounterStore, key: string): Promise<void> {
+  await store.reset(key);
+  await store.reset(`${key}:strikes`);
 }

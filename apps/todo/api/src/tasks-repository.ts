@@ -1,32 +1,5 @@
 import { HttpError, type Queryable } from '@berth/service-kit';
-
-export const PRIORITIES = ['low', 'medium', 'high'] as const;
-export type Priority = (typeof PRIORITIES)[number];
-
-export interface TaskRow {
-  id: number;
-  user_id: string;
-  title: string;
-  description: string;
-  completed: boolean;
-  priority: Priority;
-  due_at: Date | null;
-  tags: string[];
-  created_at: Date;
-  updated_at: Date;
-}
-
-export interface TaskFields {
-  title: string;
-  description: string;
-  completed: boolean;
-  priority: Priority;
-  due_at: Date | null;
-  tags: string[];
-}
-
-export const SORT_KEYS = ['created_at', 'updated_at', 'due_at', 'priority', 'title'] as const;
-export type SortKey = (typeof SORT_KEYS)[number];
+import { type Priority, type SortKey, type TaskFields, type TaskRow, taskBody, taskRow } from './tasks-schema.ts';
 
 export interface ListFilter {
   status: 'all' | 'pending' | 'completed';
@@ -61,8 +34,9 @@ const SORTS: Record<SortKey, { expression: string; type: string }> = {
   title: { expression: 'title COLLATE "C"', type: 'text' },
 };
 
-const UPDATABLE = new Set(['title', 'description', 'completed', 'priority', 'due_at', 'tags']);
-const COLUMNS = 'id, user_id, title, description, completed, priority, due_at, tags, created_at, updated_at';
+// Column names come from the schema, never from a request's keys.
+const UPDATABLE = new Set(Object.keys(taskBody.shape));
+const COLUMNS = Object.keys(taskRow.shape).join(', ');
 
 /** `%`, `_` and `\` match themselves in a search, not as LIKE wildcards. */
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
@@ -95,7 +69,6 @@ export function tasksRepository(db: Queryable) {
 
     /** Sets the given fields (and updated_at); undefined when there is no such task for this user. */
     update(userId: string, id: number, fields: Partial<TaskFields>): Promise<TaskRow | undefined> {
-      // Column names come from this list only, never from a request's keys.
       const entries = Object.entries(fields).filter(([column, value]) => value !== undefined && UPDATABLE.has(column));
       const assignments = entries.map(([column], index) => `${column} = $${index + 3}`);
       return one(

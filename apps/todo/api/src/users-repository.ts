@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '@berth/service-kit';
-
-export interface UserRow {
-  id: string;
-  email: string;
-  password_hash: string;
-  created_at: Date;
-}
+import type { UserRow } from './accounts-schema.ts';
 
 /** All SQL for accounts; it runs unchanged on PGlite and on a PostgreSQL server. */
 export function usersRepository(db: Queryable) {

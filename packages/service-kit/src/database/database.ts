@@ -38,8 +38,10 @@ export class DatabaseUnavailableError extends Error {
 }
 
 // Error codes that mean "could not talk to the server", not "the query is wrong":
-// socket errors from Node, and PostgreSQL's class 08 (connection exception) and
-// 57P0x (server shutting down / cannot connect now).
+// socket errors from Node, PostgreSQL's class 08 (connection exception),
+// 57P0x (server shutting down / cannot connect now), 57014 (statement
+// cancelled by statement_timeout) and class 58 (system error: a data file
+// that cannot be read or written, as when the data directory is gone).
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -51,13 +53,14 @@ const UNAVAILABLE_CODES = new Set([
   '57P01',
   '57P02',
   '57P03',
+  '57014',
 ]);
 
 export function isUnavailableError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || /^(08|58)/.test(code))) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout/i.test(
     error.message,
   );
 }

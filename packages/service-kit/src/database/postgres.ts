@@ -1,11 +1,12 @@
 import pg from 'pg';
 import type { Logger } from '../logger.ts';
-import { type Database, guarded, type Queryable, withTimeout } from './database.ts';
+import { type Database, DatabaseUnavailableError, guarded, type Queryable, withTimeout } from './database.ts';
 
 export interface PostgresOptions {
   connectionString: string;
   maxConnections: number;
   connectTimeoutMs: number;
+  queryTimeoutMs: number;
   logger: Logger;
 }
 
@@ -15,6 +16,11 @@ export function openPostgres(options: PostgresOptions): Database {
     connectionString: options.connectionString,
     max: options.maxConnections,
     connectionTimeoutMillis: options.connectTimeoutMs,
+    // query_timeout ends the wait here even when the server answers nothing
+    // at all (frozen, or a network that drops packets); statement_timeout
+    // makes the server itself cancel a statement that runs too long.
+    query_timeout: options.queryTimeoutMs,
+    statement_timeout: options.queryTimeoutMs,
     idleTimeoutMillis: 30_000,
     application_name: 'berth',
   });
@@ -41,9 +47,14 @@ export function openPostgres(options: PostgresOptions): Database {
         await guarded(() => client.query('COMMIT'));
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
+        // A server that does not answer will not answer ROLLBACK either: drop
+        // the connection, which ends the transaction on the server.
+        if (error instanceof DatabaseUnavailableError) broken = error;
+        else {
+          await client.query('ROLLBACK').catch((rollbackError: Error) => {
+            broken = rollbackError;
+          });
+        }
         throw error;
       } finally {
         // A client whose rollback failed is in an unknown state: destroy it.

@@ -18,6 +18,9 @@ export const databaseVariables = {
   POSTGRES_PASSWORD: env.optionalString(),
   DB_POOL_MAX: env.integer({ default: 10, min: 1, max: 100 }),
   DB_CONNECT_TIMEOUT_MS: env.integer({ default: 5000, min: 100, max: 120_000 }),
+  // Longest wait for one statement's answer. With DB_CONNECT_TIMEOUT_MS it
+  // bounds a request whose database stopped answering: 503 within their sum.
+  DB_QUERY_TIMEOUT_MS: env.integer({ default: 5000, min: 100, max: 600_000 }),
   DATA_DIR: env.string('.data'),
 };
 
@@ -41,11 +44,21 @@ export function checkDatabaseVariables(config: DatabaseVariables, ctx: z.Refinem
 }
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; connectionString: string; maxConnections: number; connectTimeoutMs: number }
+  | {
+      kind: 'postgres';
+      connectionString: string;
+      maxConnections: number;
+      connectTimeoutMs: number;
+      queryTimeoutMs: number;
+    }
   | { kind: 'embedded'; dataDir: string };
 
 export function databaseTarget(config: DatabaseVariables, service: string): DatabaseTarget {
-  const pool = { maxConnections: config.DB_POOL_MAX, connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS };
+  const pool = {
+    maxConnections: config.DB_POOL_MAX,
+    connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+    queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
+  };
   const url = config.DATABASE_URL ?? config.DB_URL;
   if (url !== undefined) return { kind: 'postgres', connectionString: url, ...pool };
   if (config.DB_HOST !== undefined) {

@@ -178,6 +178,32 @@ for (const { name: backendName, start } of backends) {
       }
     });
 
+    test('/api/openapi.json documents the three operations of seed 000; /api/docs is a page for people', async () => {
+      const doc = (await call('GET', '/api/openapi.json')).json<{
+        openapi: string;
+        paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>>;
+      }>();
+      assert.equal(doc.openapi, '3.1.0');
+      const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.entries(methods).map(([method, op]) => `${method.toUpperCase()} ${path} ${op.operationId}`),
+      );
+      assert.deepEqual(operations.sort(), [
+        'DELETE /api/names/{id} deleteName',
+        'GET /api/names listNames',
+        'POST /api/names addName',
+      ]);
+      assert.deepEqual(Object.keys(doc.paths['/api/names']?.post?.responses ?? {}).sort(), [
+        '201',
+        '400',
+        '413',
+        '415',
+        '503',
+      ]);
+      const page = await call('GET', '/api/docs/');
+      assert.equal(page.statusCode, 200);
+      assert.match(String(page.headers['content-type']), /text\/html/);
+    });
+
     test('every response carries a request id, and a caller-given one is echoed', async () => {
       const response = await service.app.inject({
         method: 'GET',

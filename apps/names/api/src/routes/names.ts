@@ -1,61 +1,70 @@
-import { type FastifyInstance, HttpError, parseInput, z } from '@berth/service-kit';
+import { errorResponses, HttpError, idParam, jsonResponse, type ServiceApp, z } from '@berth/service-kit';
 import type { NamesRepository } from '../names-repository.ts';
+import { nameRow, newName } from '../names-schema.ts';
 
-// Control characters (NUL cannot be stored in PostgreSQL text at all) and
-// unpaired surrogates (they would be silently replaced by U+FFFD) are refused
-// rather than stored differently from what the client sent.
-const CONTROL_CHARACTER = /\p{Cc}/u;
-
-export function nameSchema(maxLength: number) {
-  return z.object(
-    {
-      name: z
-        .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-        .transform((name) => name.trim())
-        .superRefine((name, ctx) => {
-          const length = [...name].length; // code points, so an emoji counts once
-          if (length === 0) ctx.addIssue({ code: 'custom', message: 'must not be empty' });
-          else if (length > maxLength) {
-            ctx.addIssue({ code: 'custom', message: `must be at most ${maxLength} characters (got ${length})` });
-          } else if (!name.isWellFormed() || CONTROL_CHARACTER.test(name)) {
-            ctx.addIssue({ code: 'custom', message: 'must not contain control characters' });
-          }
-        }),
-    },
-    { error: 'Request body must be a JSON object like {"name": "Ada"}' },
-  );
-}
-
-const ID = /^[1-9]\d{0,9}$/;
-const MAX_ID = 2 ** 31 - 1;
-
-function parseId(raw: string): number {
-  const id = Number(raw);
-  if (!ID.test(raw) || id > MAX_ID) throw new HttpError(400, `id must be a positive whole number (got "${raw}")`);
-  return id;
-}
-
-const serialize = (row: { id: number; name: string; created_at: Date }) => ({
-  id: row.id,
-  name: row.name,
-  created_at: row.created_at.toISOString(),
-});
+const ERRORS = {
+  400: 'The body or the id is invalid; the message names the field.',
+  404: 'No name with this id.',
+  413: 'The request body is too large.',
+  415: 'The body is not application/json.',
+  503: 'The database is unavailable; retry shortly.',
+};
 
 /** The Names Manager contract of seed 000. */
-export function namesRoutes(app: FastifyInstance, names: NamesRepository, maxNameLength: number): void {
-  const body = nameSchema(maxNameLength);
+export function namesRoutes(app: ServiceApp, names: NamesRepository, maxNameLength: number): void {
+  const tags = ['names'];
 
-  app.get('/api/names', async () => ({ names: (await names.list()).map(serialize) }));
+  app.get(
+    '/api/names',
+    {
+      schema: {
+        operationId: 'listNames',
+        summary: 'Every name, in the order added',
+        tags,
+        response: {
+          200: jsonResponse('The names.', z.object({ names: z.array(nameRow) })),
+          ...errorResponses(ERRORS, [503]),
+        },
+      },
+    },
+    async () => ({ names: await names.list() }),
+  );
 
-  app.post('/api/names', async (request, reply) => {
-    const { name } = parseInput(body, request.body);
-    reply.code(201);
-    return serialize(await names.add(name));
-  });
+  app.post(
+    '/api/names',
+    {
+      schema: {
+        operationId: 'addName',
+        summary: 'Add a name',
+        tags,
+        body: newName(maxNameLength),
+        response: { 201: jsonResponse('The new name.', nameRow), ...errorResponses(ERRORS, [400, 413, 415, 503]) },
+      },
+    },
+    async (request, reply) => {
+      reply.code(201);
+      return names.add(request.body.name);
+    },
+  );
 
-  app.delete<{ Params: { id: string } }>('/api/names/:id', async (request) => {
-    const id = parseId(request.params.id);
-    if (!(await names.remove(id))) throw new HttpError(404, `Name with id ${id} not found`);
-    return { deleted: id };
-  });
+  app.delete(
+    '/api/names/:id',
+    {
+      schema: {
+        operationId: 'deleteName',
+        summary: 'Delete a name by id',
+        tags,
+        params: z.object({ id: idParam('Name id (a positive whole number).') }),
+        response: {
+          200: jsonResponse('Deleted.', z.object({ deleted: z.int() })),
+          ...errorResponses(ERRORS, [400, 404, 503]),
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      if (!(await names.remove(id))) throw new HttpError(404, `Name with id ${id} not found`);
+      return { deleted: id };
+    },
+  );
 }

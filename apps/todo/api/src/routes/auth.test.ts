@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Service } from '@berth/service-kit';
 import { type Backend, backends } from '@berth/testkit';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { client, startTodoApi, TEST_SECRET } from '../test-client.ts';
+import { client, startTodoApi, TEST_SECRET, todoApiForSuite } from '../../test/test-client.ts';
 
 const secretKey = new TextEncoder().encode(TEST_SECRET);
 const claims = (sub: string) =>
@@ -37,7 +37,11 @@ for (const { name: backendName, start } of backends) {
       assert.equal(created.status, 201, JSON.stringify(created.body));
       assert.equal(created.body.email, 'ada.lovelace@example.com');
       assert.match(created.body.id, /^[0-9a-f-]{36}$/);
-      assert.deepEqual(Object.keys(created.body).sort(), ['created_at', 'email', 'id'], 'no password hash leaves');
+      assert.deepEqual(
+        Object.keys(created.body).sort(),
+        ['created_at', 'email', 'expires_at', 'id', 'token', 'token_type'],
+        'no password hash leaves',
+      );
       const again = await api.call<{ error: string }>('POST', '/api/auth/register', {
         body: { email: 'ADA.LOVELACE@example.com', password: 'another password' },
       });
@@ -45,7 +49,7 @@ for (const { name: backendName, start } of backends) {
       assert.match(again.body.error, /already exists/);
     });
 
-    test('register refuses bad emails and passwords outside 8–128 characters, naming the field', async () => {
+    test('register refuses bad emails, passwords outside 8–128 characters and easily guessed ones, naming the field', async () => {
       const cases: [unknown, RegExp][] = [
         [{ email: 'not-an-email', password: 'long enough' }, /email: must be an email address/],
         [{ email: 'a@example.com', password: 'short' }, /password: must be at least 8 characters/],
@@ -60,8 +64,22 @@ for (const { name: backendName, start } of backends) {
         assert.equal(response.status, 400, JSON.stringify(body));
         assert.match(response.body.error, message);
       }
+      for (const weak of [
+        'password',
+        '12345678',
+        '        ',
+        'password123',
+        '🔑'.repeat(8),
+        'grace.hopper@example.com',
+      ]) {
+        const response = await api.call<{ error: string }>('POST', '/api/auth/register', {
+          body: { email: 'grace.hopper@example.com', password: weak },
+        });
+        assert.equal(response.status, 400, `"${weak}" is refused`);
+        assert.match(response.body.error, /password: is too easy to guess\. \w+/, 'with advice');
+      }
       const emoji = await api.call('POST', '/api/auth/register', {
-        body: { email: 'emoji@example.com', password: '🔑'.repeat(8) },
+        body: { email: 'emoji@example.com', password: '🔑🎹🌵🐙🚲🧭🍋🎈' },
       });
       assert.equal(emoji.status, 201, 'eight emoji are eight characters');
     });
@@ -82,6 +100,23 @@ for (const { name: backendName, start } of backends) {
       const me = await api.call<{ email: string }>('GET', '/api/auth/me', { token: login.body.token });
       assert.equal(me.status, 200);
       assert.equal(me.body.email, 'grace@example.com');
+    });
+
+    test('register answers with a session, as login does, usable at once; answers carrying a token are not cached', async () => {
+      const email = `session-${Date.now()}@example.com`;
+      const registered = await api.call<{ id: string; token: string; token_type: string; expires_at: string }>(
+        'POST',
+        '/api/auth/register',
+        { body: { email, password: 'a session at once' } },
+      );
+      assert.equal(registered.status, 201);
+      assert.equal(registered.body.token_type, 'bearer');
+      assert.ok(Date.parse(registered.body.expires_at) > Date.now());
+      assert.equal(registered.headers['cache-control'], 'no-store');
+      const me = await api.call<{ id: string }>('GET', '/api/auth/me', { token: registered.body.token });
+      assert.equal(me.body.id, registered.body.id);
+      const login = await api.call('POST', '/api/auth/login', { body: { email, password: 'a session at once' } });
+      assert.equal(login.headers['cache-control'], 'no-store');
     });
 
     test('wrong password and unknown email are the same 401', async () => {
@@ -239,27 +274,17 @@ for (const { name: backendName, start } of backends) {
 }
 
 describe('rate limits per client address', () => {
-  let backend: Backend;
-  let service: Service;
-  before(async () => {
-    backend = await backends[0].start();
-    service = await startTodoApi({
-      ...backend.env,
-      REGISTER_LIMIT_PER_ADDRESS: '2',
-      LOGIN_LIMIT_PER_ADDRESS: '3',
-      TRUST_PROXY: 'true',
-    });
-  });
-  after(async () => {
-    await service.close();
-    await backend.cleanup();
+  const service = todoApiForSuite({
+    REGISTER_LIMIT_PER_ADDRESS: '2',
+    LOGIN_LIMIT_PER_ADDRESS: '3',
+    TRUST_PROXY: 'true',
   });
 
   test('register and login are limited per address (X-Forwarded-For behind a trusted proxy)', async () => {
-    const api = client(service);
+    const api = client(service());
     const from = (address: string) => ({ 'x-forwarded-for': address });
     const register = (email: string, address: string) =>
-      api.call('POST', '/api/auth/register', { body: { email, password: 'password123' }, headers: from(address) });
+      api.call('POST', '/api/auth/register', { body: { email, password: 'pass phrase 123' }, headers: from(address) });
     assert.equal((await register('r1@example.com', '203.0.113.1')).status, 201);
     assert.equal((await register('r2@example.com', '203.0.113.1')).status, 201);
     const third = await register('r3@example.com', '203.0.113.1');
@@ -269,11 +294,81 @@ describe('rate limits per client address', () => {
 
     const login = (address: string) =>
       api.call('POST', '/api/auth/login', {
-        body: { email: 'r1@example.com', password: 'password123' },
+        body: { email: 'r1@example.com', password: 'pass phrase 123' },
         headers: from(address),
       });
     for (let i = 0; i < 3; i++) assert.equal((await login('198.51.100.7')).status, 200);
     assert.equal((await login('198.51.100.7')).status, 429, 'successful logins count too');
     assert.equal((await login('198.51.100.8')).status, 200);
+  });
+});
+
+describe('login limits by client and account, with backoff', () => {
+  const service = todoApiForSuite({
+    TRUST_PROXY: 'true',
+    LOGIN_FAILURES_PER_ACCOUNT: '3',
+    LOGIN_BACKOFF_SECONDS: '1',
+    RATE_LIMIT_WINDOW_SECONDS: '60',
+  });
+
+  test("a stranger's wrong guesses never lock the owner out; the stranger backs off, each wait twice the last", async () => {
+    const api = client(service());
+    const owner = await api.user('owner');
+    const login = (password: string, address: string) =>
+      api.call<{ error?: string }>('POST', '/api/auth/login', {
+        body: { email: owner.email, password },
+        headers: { 'x-forwarded-for': address },
+      });
+    const stranger = '203.0.113.66';
+    const guesses = [];
+    for (let i = 0; i < 6; i++) guesses.push((await login(`guess ${i}`, stranger)).status);
+    assert.deepEqual(guesses, [401, 401, 401, 429, 429, 429]);
+    assert.equal((await login(owner.password, '198.51.100.20')).status, 200, 'the owner, from elsewhere, signs in');
+
+    const first = await login('guess again', stranger);
+    assert.equal(first.status, 429);
+    assert.equal(first.headers['retry-after'], '1', 'the first wait is LOGIN_BACKOFF_SECONDS');
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    for (let i = 0; i < 3; i++) assert.equal((await login(`after wait ${i}`, stranger)).status, 401);
+    const second = await login('and again', stranger);
+    assert.equal(second.status, 429);
+    assert.equal(second.headers['retry-after'], '2', 'the next wait is twice as long');
+  });
+});
+
+describe('without Redis, revocations and login limits are kept in the database across a restart', () => {
+  let backend: Backend;
+  before(async () => {
+    backend = await backends[0].start();
+  });
+  after(() => backend.cleanup());
+
+  test('a revoked token stays revoked and a limited client stays limited after the process restarts', async () => {
+    const settings = { ...backend.env, LOGIN_FAILURES_PER_ACCOUNT: '2', LOGIN_BACKOFF_SECONDS: '600' };
+    const first = await startTodoApi(settings);
+    const api = client(first);
+    const user = await api.user();
+    assert.equal((await api.call('POST', '/api/auth/logout', { token: user.token })).status, 204);
+    for (let i = 0; i < 3; i++)
+      await api.call('POST', '/api/auth/login', { body: { email: user.email, password: 'nope' } });
+    assert.equal(
+      (await api.call('POST', '/api/auth/login', { body: { email: user.email, password: user.password } })).status,
+      429,
+    );
+    await first.close();
+
+    const second = await startTodoApi(settings);
+    try {
+      const again = client(second);
+      const revoked = await again.call<{ error: string }>('GET', '/api/tasks', { token: user.token });
+      assert.equal(revoked.status, 401);
+      assert.match(revoked.body.error, /revoked/);
+      const limited = await again.call('POST', '/api/auth/login', {
+        body: { email: user.email, password: user.password },
+      });
+      assert.equal(limited.status, 429, 'the limit outlived the restart');
+    } finally {
+      await second.close();
+    }
   });
 });

@@ -1,13 +1,12 @@
-import type { FastifyInstance, Health } from '@berth/service-kit';
-import { z } from '@berth/service-kit';
-import { operation } from '../contract.ts';
+import { type Health, jsonResponse, type ServiceApp, z } from '@berth/service-kit';
+import { errors } from '../api-errors.ts';
 
-/** How rate limits and revocations are shared: across replicas through Redis, or in this process only. */
-export type SharedStateMode = 'redis' | 'memory';
+/** Where rate limits and revocations live: Redis, or without it the service's database. Both are shared. */
+export type SharedStateMode = 'redis' | 'database';
 
 const MODE_NOTE: Record<SharedStateMode, string> = {
   redis: 'redis (shared by every replica)',
-  memory: 'memory (this replica only; set REDIS_URL to share)',
+  database: 'database (shared by every replica; set REDIS_URL to move it to Redis)',
 };
 
 const healthSchema = z.object({
@@ -21,28 +20,27 @@ const healthSchema = z.object({
  * Seed 001's paths: /health is liveness (the process answers); /readiness and
  * /api/health check the database, and Redis when configured, and turn 503
  * once shutdown starts. The kit's /healthz and /readyz stay as they are.
+ * /api/health is in the OpenAPI document: it is what seed 001's smoke test
+ * greps for "database…ok".
  */
-export function todoHealthRoutes(app: FastifyInstance, health: Health, mode: SharedStateMode): void {
+export function todoHealthRoutes(app: ServiceApp, health: Health, mode: SharedStateMode): void {
   app.get('/health', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
   app.get('/readiness', { logLevel: 'warn' }, async (_request, reply) => {
     const state = await health.readiness();
     reply.code(state.ready ? 200 : 503);
     return { status: state.ready ? 'ready' : 'not ready', checks: state.checks, shared_state: MODE_NOTE[mode] };
   });
-}
-
-/** GET /api/health, in the OpenAPI document: what seed 001's smoke test greps for "database…ok". */
-export function healthOperation(health: Health, mode: SharedStateMode) {
-  return operation({
-    method: 'GET',
-    path: '/api/health',
-    operationId: 'health',
-    summary: 'Service health: the database, Redis, and where shared state lives',
-    tag: 'health',
-    auth: false,
-    response: { status: 200, description: 'Ready to serve.', schema: healthSchema },
-    errors: [503],
-    async handler({ reply }) {
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        operationId: 'health',
+        summary: 'Service health: the database, Redis, and where shared state lives',
+        tags: ['health'],
+        response: { 200: jsonResponse('Ready to serve.', healthSchema), ...errors(503) },
+      },
+    },
+    async (_request, reply) => {
       const state = await health.readiness();
       const body = {
         status: state.ready ? ('ok' as const) : ('unavailable' as const),
@@ -50,11 +48,9 @@ export function healthOperation(health: Health, mode: SharedStateMode) {
         redis: mode === 'redis' ? (state.checks.redis ?? 'unknown') : 'not configured',
         shared_state: MODE_NOTE[mode],
       };
-      if (!state.ready) {
-        const reasons = Object.entries(state.checks).filter(([, value]) => value !== 'ok');
-        reply.code(503).send({ error: `Not ready: ${reasons.map(([k, v]) => `${k}: ${v}`).join('; ')}`, ...body });
-      }
-      return body;
+      if (state.ready) return body;
+      const reasons = Object.entries(state.checks).filter(([, value]) => value !== 'ok');
+      return reply.code(503).send({ error: `Not ready: ${reasons.map(([k, v]) => `${k}: ${v}`).join('; ')}`, ...body });
     },
-  });
+  );
 }

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Service } from '@berth/service-kit';
 import { type Backend, backends } from '@berth/testkit';
 import fc from 'fast-check';
-import { client, startTodoApi, type TaskJson } from '../test-client.ts';
+import { client, startTodoApi, type TaskJson } from '../../test/test-client.ts';
 
 // CI replays the same sequences so a red build is always reproducible;
 // PROPERTY_SEED=random explores new ones (a failure prints its seed).

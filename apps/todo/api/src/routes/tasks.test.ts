@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Service } from '@berth/service-kit';
 import { type Backend, backends } from '@berth/testkit';
-import { client, startTodoApi, type TaskJson } from '../test-client.ts';
+import { client, startTodoApi, type TaskJson } from '../../test/test-client.ts';
 
 for (const { name: backendName, start } of backends) {
   describe(`tasks on ${backendName}`, () => {
@@ -111,6 +111,48 @@ for (const { name: backendName, start } of backends) {
       assert.equal(deleted.status, 204);
       assert.equal((await api.call('GET', `/api/tasks/${task.id}`, { token })).status, 404);
       assert.equal((await api.call('DELETE', `/api/tasks/${task.id}`, { token })).status, 404);
+    });
+
+    test('PATCH …/complete with {"completed"} sets the state (a retry changes nothing) and refuses unknown fields; no body still toggles', async () => {
+      const { token } = await api.user();
+      const task = await create(token, { title: 'Idempotent' });
+      const complete = (body?: unknown) =>
+        api.call<TaskJson & { error?: string }>('PATCH', `/api/tasks/${task.id}/complete`, { token, body });
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const done = await complete({ completed: true });
+        assert.equal(done.status, 200);
+        assert.equal(done.body.completed, true, `attempt ${attempt + 1}: still completed`);
+      }
+      assert.equal((await complete({ completed: false })).body.completed, false);
+      for (const [body, message] of [
+        [{ bogus: 1 }, /Unrecognized key: "bogus"/],
+        [{ completed: 'yes' }, /completed: must be true or false/],
+        [{}, /completed: /],
+      ] as const) {
+        const refused = await complete(body);
+        assert.equal(refused.status, 400, JSON.stringify(body));
+        assert.match(refused.body.error ?? '', message);
+      }
+      assert.equal((await complete()).body.completed, true, 'no body: toggled');
+      assert.equal((await complete()).body.completed, false, 'no body: toggled back');
+    });
+
+    test('a date alone is a due date and a due_before/due_after bound: the start of that day in UTC', async () => {
+      const { token } = await api.user();
+      const task = await create(token, { title: 'Dated', due_at: '2026-12-01' });
+      assert.equal(task.due_at, '2026-12-01T00:00:00.000Z');
+      const titles = async (query: string) => (await list(token, query)).body.map((t) => t.title);
+      assert.deepEqual(await titles('?due_before=2026-12-02'), ['Dated']);
+      assert.deepEqual(await titles('?due_before=2026-12-01'), [], 'due before that day begins: not this one');
+      assert.deepEqual(await titles('?due_after=2026-11-30'), ['Dated']);
+      for (const bad of ['2026-13-01', '2026-02-30', '26-12-01']) {
+        const response = await api.call<{ error: string }>('POST', '/api/tasks', {
+          token,
+          body: { title: 'x', due_at: bad },
+        });
+        assert.equal(response.status, 400, bad);
+        assert.match(response.body.error, /due_at: must be a date-time .* or a date like/);
+      }
     });
 
     test("isolation: B cannot read, change, complete, delete or list A's tasks (404); a wrong /api/{user_id}/ is 403", async () => {

@@ -1,125 +1,19 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { HttpError, z } from '@berth/service-kit';
-import { operation } from '../contract.ts';
-import { dateTime, idParam, objectBody, text } from '../fields.ts';
+import { HttpError, idParam, jsonResponse, type ServiceApp, z } from '@berth/service-kit';
+import type { FastifyRequest } from 'fastify';
+import { BEARER, BODY_ERRORS, type ErrorStatus, errors } from '../api-errors.ts';
+import { signedIn } from '../authentication.ts';
+import type { Position, TasksRepository } from '../tasks-repository.ts';
 import {
-  type Position,
-  PRIORITIES,
+  completion,
+  DEFAULT_PAGE_SIZE,
+  listQuery,
   type SortKey,
   type TaskFields,
-  type TaskRow,
-  type TasksRepository,
-} from '../tasks-repository.ts';
-
-const title = text({ min: 1, max: 200, trim: true, multiline: false, description: 'Trimmed; 1–200 characters.' });
-const description = text({ min: 0, max: 2000, trim: false, multiline: true, description: 'Up to 2000 characters.' })
-  .nullable()
-  .transform((value) => value ?? '');
-const priority = z.enum(PRIORITIES, { error: `must be one of ${PRIORITIES.join(', ')}` });
-const dueAt = dateTime('When the task is due (RFC 3339), or null for no due date.').nullable();
-const tag = text({ min: 1, max: 50, trim: true, multiline: false, description: 'A label; 1–50 characters.' });
-const tags = z
-  .array(tag, { error: 'must be an array of strings' })
-  .max(20, 'must have at most 20 tags')
-  .transform((list) => [...new Set(list)]);
-const completed = z.boolean({ error: 'must be true or false' });
-
-const fields = {
-  title,
-  description: description.optional().default(''),
-  completed: completed.optional().default(false),
-  priority: priority.optional().default('medium'),
-  due_at: dueAt.optional().default(null),
-  tags: tags.optional().default([]),
-};
-/** POST and PUT: a whole task; fields left out take their defaults. */
-const taskBody = z.strictObject(fields, objectBody);
-/** PATCH: only the fields given change. */
-const taskPatch = z
-  .strictObject(
-    {
-      title: title.optional(),
-      description: description.optional(),
-      completed: completed.optional(),
-      priority: priority.optional(),
-      due_at: dueAt.optional(),
-      tags: tags.optional(),
-    },
-    objectBody,
-  )
-  .refine((patch) => Object.values(patch).some((value) => value !== undefined), 'give at least one field to change');
-
-const taskSchema = z.object({
-  id: z.int().min(1),
-  user_id: z.uuid(),
-  title: z.string(),
-  description: z.string(),
-  completed: z.boolean(),
-  priority: z.enum(PRIORITIES),
-  due_at: z.union([z.iso.datetime(), z.null()]),
-  tags: z.array(z.string()),
-  created_at: z.iso.datetime(),
-  updated_at: z.iso.datetime(),
-});
-
-const SORTS = [
-  'created_at',
-  '-created_at',
-  'updated_at',
-  '-updated_at',
-  'due_at',
-  '-due_at',
-  'priority',
-  '-priority',
-  'title',
-  '-title',
-] as const;
-const MAX_LIMIT = 500;
-
-const listQuery = z.object({
-  status: z
-    .enum(['all', 'pending', 'completed'], { error: 'must be all, pending or completed' })
-    .default('all')
-    .meta({ description: 'Which tasks: all, pending (not completed) or completed.' }),
-  q: text({
-    min: 1,
-    max: 200,
-    trim: false,
-    multiline: false,
-    description: 'Text in the title or description (case-insensitive).',
-  }).optional(),
-  tag: tag.optional(),
-  priority: priority.optional(),
-  due_before: dateTime('Only tasks due before this instant.').optional(),
-  due_after: dateTime('Only tasks due after this instant.').optional(),
-  sort: z
-    .enum(SORTS, { error: `must be one of ${SORTS.join(', ')}` })
-    .default('created_at')
-    .meta({ description: 'Order; a leading "-" reverses it. Tasks without a due date sort last by due_at.' }),
-  limit: z
-    .string()
-    .regex(/^[1-9][0-9]{0,2}$/, `must be a whole number from 1 to ${MAX_LIMIT}`)
-    .transform(Number)
-    .refine((n) => n <= MAX_LIMIT, `must be a whole number from 1 to ${MAX_LIMIT}`)
-    .optional()
-    .meta({ description: `Page size, 1–${MAX_LIMIT} (default 100); the Link header has the next page.` }),
-  cursor: z.string().max(1000).optional().meta({ description: 'From the Link header of the previous page.' }),
-});
-
-const idParams = z.object({ id: idParam });
-
-export const serializeTask = (row: TaskRow) => ({
-  id: row.id,
-  user_id: row.user_id,
-  title: row.title,
-  description: row.description,
-  completed: row.completed,
-  priority: row.priority,
-  due_at: row.due_at?.toISOString() ?? null,
-  tags: row.tags,
-  created_at: row.created_at.toISOString(),
-  updated_at: row.updated_at.toISOString(),
-});
+  taskBody,
+  taskPatch,
+  taskRow,
+} from '../tasks-schema.ts';
 
 /**
  * Cursors are opaque to clients and signed, so a hand-made one is refused
@@ -151,32 +45,65 @@ export function cursorCodec(secret: string) {
   };
 }
 
-type Cursors = ReturnType<typeof cursorCodec>;
+export type Cursors = ReturnType<typeof cursorCodec>;
 
+export interface TaskRoutesOptions {
+  tasks: TasksRepository;
+  cursors: Cursors;
+  /**
+   * Serve the routes under /api/{user_id}/… as well, the hackathon front
+   * ends' contract: a user_id other than the caller's is 403. Registered once
+   * per prefix, so each route is written once.
+   */
+  userInPath: boolean;
+}
+
+const userIdParam = z
+  .string()
+  .meta({ format: 'uuid', description: "The signed-in user's id (from GET /api/auth/me); any other id is 403." });
+const task = (description: string) => jsonResponse(description, taskRow);
 const notFound = (id: number) => new HttpError(404, `Task ${id} not found`);
 
 /** Tasks, each owned by one user: another user's task is a 404, exactly like one that does not exist. */
-export function taskOperations(tasks: TasksRepository, cursors: Cursors) {
-  const common = { tag: 'tasks', auth: true, userScopedAlias: true } as const;
+export async function taskRoutes(app: ServiceApp, { tasks, cursors, userInPath }: TaskRoutesOptions): Promise<void> {
+  // Sign-in is checked before validation, so a stranger learns nothing from a 400.
+  app.addHook('preValidation', app.authenticate);
+  if (userInPath) {
+    app.addHook('preValidation', async (request: FastifyRequest<{ Params: { user_id?: string } }>) => {
+      if (request.params.user_id !== signedIn(request).id) {
+        throw new HttpError(403, 'The user id in the path is not the signed-in user');
+      }
+    });
+  }
+  // What differs between the two registrations: the user_id parameter, the 403, the operation ids.
+  const params = <Shape extends z.ZodRawShape>(shape: Shape) =>
+    (userInPath ? z.object({ user_id: userIdParam, ...shape }) : z.object(shape)) as z.ZodObject<Shape>;
+  const idParams = params({ id: idParam('Task id (a positive whole number).') });
+  const operationId = (name: string) => (userInPath ? `${name}ForUser` : name);
+  const failures = (...statuses: ErrorStatus[]) => errors(401, ...statuses, ...(userInPath ? [403 as const] : []));
+  const common = { tags: ['tasks'], security: BEARER };
 
-  const list = operation({
-    ...common,
-    method: 'GET',
-    path: '/api/tasks',
-    operationId: 'listTasks',
-    summary: 'List your tasks (a JSON array), filtered, sorted, paginated',
-    query: listQuery,
-    response: {
-      status: 200,
-      description: 'One page of tasks.',
-      schema: z.array(taskSchema),
-      headers: { Link: 'rel="next": the URL of the next page, when there is one.' },
+  app.get(
+    '/tasks',
+    {
+      schema: {
+        ...common,
+        operationId: operationId('listTasks'),
+        summary: 'List your tasks (a JSON array), filtered, sorted, paginated',
+        params: params({}),
+        querystring: listQuery,
+        response: {
+          200: jsonResponse('One page of tasks.', z.array(taskRow), {
+            Link: { type: 'string', description: 'rel="next": the URL of the next page, when there is one.' },
+          }),
+          ...failures(400, 503),
+        },
+      },
     },
-    errors: [503],
-    async handler({ query, user, request, reply }) {
-      const sort = query.sort.replace(/^-/, '') as SortKey;
+    async (request, reply) => {
+      const { query } = request;
       const page = await tasks.list(
-        user.id,
+        signedIn(request).id,
         {
           status: query.status,
           q: query.q,
@@ -186,9 +113,9 @@ export function taskOperations(tasks: TasksRepository, cursors: Cursors) {
           dueAfter: query.due_after,
         },
         {
-          sort,
+          sort: query.sort.replace(/^-/, '') as SortKey,
           descending: query.sort.startsWith('-'),
-          limit: query.limit ?? 100,
+          limit: query.limit ?? DEFAULT_PAGE_SIZE,
           after: query.cursor === undefined ? undefined : cursors.decode(query.sort, query.cursor),
         },
       );
@@ -197,108 +124,124 @@ export function taskOperations(tasks: TasksRepository, cursors: Cursors) {
         next.searchParams.set('cursor', cursors.encode(query.sort, page.next));
         reply.header('link', `<${next.pathname}${next.search}>; rel="next"`);
       }
-      return page.rows.map(serializeTask);
+      return page.rows;
     },
-  });
+  );
 
-  const create = operation({
-    ...common,
-    method: 'POST',
-    path: '/api/tasks',
-    operationId: 'createTask',
-    summary: 'Add a task',
-    body: taskBody,
-    response: { status: 201, description: 'The new task.', schema: taskSchema },
-    errors: [503],
-    handler: async ({ body, user }) => serializeTask(await tasks.create(user.id, body satisfies TaskFields)),
-  });
-
-  const get = operation({
-    ...common,
-    method: 'GET',
-    path: '/api/tasks/{id}',
-    operationId: 'getTask',
-    summary: 'One task',
-    params: idParams,
-    response: { status: 200, description: 'The task.', schema: taskSchema },
-    errors: [404, 503],
-    async handler({ params, user }) {
-      const row = await tasks.get(user.id, params.id);
-      if (row === undefined) throw notFound(params.id);
-      return serializeTask(row);
+  app.post(
+    '/tasks',
+    {
+      schema: {
+        ...common,
+        operationId: operationId('createTask'),
+        summary: 'Add a task',
+        params: params({}),
+        body: taskBody,
+        response: { 201: task('The new task.'), ...failures(...BODY_ERRORS, 503) },
+      },
     },
-  });
+    async (request, reply) => {
+      const row = await tasks.create(signedIn(request).id, request.body);
+      reply.code(201);
+      return row;
+    },
+  );
+
+  app.get(
+    '/tasks/:id',
+    {
+      schema: {
+        ...common,
+        operationId: operationId('getTask'),
+        summary: 'One task',
+        params: idParams,
+        response: { 200: task('The task.'), ...failures(400, 404, 503) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const row = await tasks.get(signedIn(request).id, id);
+      if (row === undefined) throw notFound(id);
+      return row;
+    },
+  );
 
   // PUT and PATCH differ only in their body schema (defaults vs. given fields); storing is the same.
-  const storeUpdate = async ({
-    params,
-    body,
-    user,
-  }: {
-    params: { id: number };
-    body: Partial<TaskFields>;
-    user: { id: string };
-  }) => {
-    const row = await tasks.update(user.id, params.id, body);
-    if (row === undefined) throw notFound(params.id);
-    return serializeTask(row);
+  const storeUpdate = async (request: FastifyRequest & { params: { id: number }; body: Partial<TaskFields> }) => {
+    const row = await tasks.update(signedIn(request).id, request.params.id, request.body);
+    if (row === undefined) throw notFound(request.params.id);
+    return row;
   };
 
-  const replace = operation({
-    ...common,
-    method: 'PUT',
-    path: '/api/tasks/{id}',
-    operationId: 'replaceTask',
-    summary: 'Replace a task (fields left out take their defaults)',
-    params: idParams,
-    body: taskBody,
-    response: { status: 200, description: 'The task as stored.', schema: taskSchema },
-    errors: [404, 503],
-    handler: storeUpdate,
-  });
-
-  const patch = operation({
-    ...common,
-    method: 'PATCH',
-    path: '/api/tasks/{id}',
-    operationId: 'updateTask',
-    summary: 'Change some fields of a task',
-    params: idParams,
-    body: taskPatch,
-    response: { status: 200, description: 'The task as stored.', schema: taskSchema },
-    errors: [404, 503],
-    handler: storeUpdate,
-  });
-
-  const toggle = operation({
-    ...common,
-    method: 'PATCH',
-    path: '/api/tasks/{id}/complete',
-    operationId: 'toggleTask',
-    summary: 'Toggle a task between completed and pending',
-    params: idParams,
-    response: { status: 200, description: 'The task as stored.', schema: taskSchema },
-    errors: [404, 503],
-    async handler({ params, user }) {
-      const row = await tasks.toggle(user.id, params.id);
-      if (row === undefined) throw notFound(params.id);
-      return serializeTask(row);
+  app.put(
+    '/tasks/:id',
+    {
+      schema: {
+        ...common,
+        operationId: operationId('replaceTask'),
+        summary: 'Replace a task (fields left out take their defaults)',
+        params: idParams,
+        body: taskBody,
+        response: { 200: task('The task as stored.'), ...failures(...BODY_ERRORS, 404, 503) },
+      },
     },
-  });
+    storeUpdate,
+  );
 
-  const remove = operation({
-    ...common,
-    method: 'DELETE',
-    path: '/api/tasks/{id}',
-    operationId: 'deleteTask',
-    summary: 'Delete a task',
-    params: idParams,
-    response: { status: 204, description: 'Deleted.' },
-    errors: [404, 503],
-    async handler({ params, user }) {
-      if (!(await tasks.remove(user.id, params.id))) throw notFound(params.id);
+  app.patch(
+    '/tasks/:id',
+    {
+      schema: {
+        ...common,
+        operationId: operationId('updateTask'),
+        summary: 'Change some fields of a task',
+        params: idParams,
+        body: taskPatch,
+        response: { 200: task('The task as stored.'), ...failures(...BODY_ERRORS, 404, 503) },
+      },
     },
-  });
+    storeUpdate,
+  );
 
-  return [list, create, get, replace, patch, toggle, remove];
+  app.patch(
+    '/tasks/:id/complete',
+    {
+      schema: {
+        ...common,
+        operationId: operationId('toggleTask'),
+        summary: 'Complete a task: {"completed": true|false} sets the state; no body toggles it',
+        params: idParams,
+        body: completion,
+        response: { 200: task('The task as stored.'), ...failures(...BODY_ERRORS, 404, 503) },
+      },
+    },
+    async (request) => {
+      const { id } = request.params;
+      const user = signedIn(request).id;
+      const row =
+        request.body == null
+          ? await tasks.toggle(user, id)
+          : await tasks.update(user, id, { completed: request.body.completed });
+      if (row === undefined) throw notFound(id);
+      return row;
+    },
+  );
+
+  app.delete(
+    '/tasks/:id',
+    {
+      schema: {
+        ...common,
+        operationId: operationId('deleteTask'),
+        summary: 'Delete a task',
+        params: idParams,
+        response: { 204: z.undefined().meta({ description: 'Deleted.' }), ...failures(400, 404, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!(await tasks.remove(signedIn(request).id, id))) throw notFound(id);
+      return reply.code(204).send();
+    },
+  );
 }

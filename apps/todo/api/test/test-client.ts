@@ -1,8 +1,10 @@
 // Test support (not served): a Todo API in this process on a test backend,
 // and a small client over Fastify's inject.
+import { after, before } from 'node:test';
 import { parseConfig, type Service } from '@berth/service-kit';
-import { buildTodoApi } from './app.ts';
-import { configSchema } from './config.ts';
+import { type Backend, embeddedBackend } from '@berth/testkit';
+import { buildTodoApi } from '../src/app.ts';
+import { configSchema } from '../src/config.ts';
 
 export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 
@@ -21,6 +23,24 @@ export async function startTodoApi(env: Record<string, string>): Promise<Service
       ...env,
     }),
   );
+}
+
+/**
+ * For a describe block: a Todo API with these settings on a fresh embedded
+ * database, started before its tests and stopped after them.
+ */
+export function todoApiForSuite(env: Record<string, string>): () => Service {
+  let backend: Backend;
+  let service: Service;
+  before(async () => {
+    backend = await embeddedBackend();
+    service = await startTodoApi({ ...backend.env, ...env });
+  });
+  after(async () => {
+    await service.close();
+    await backend.cleanup();
+  });
+  return () => service;
 }
 
 export interface Answer<T = unknown> {

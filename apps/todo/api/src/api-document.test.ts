@@ -1,64 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Service, z } from '@berth/service-kit';
+import type { Service } from '@berth/service-kit';
 import { type Backend, embeddedBackend } from '@berth/testkit';
-import Fastify from 'fastify';
-import { Contract, operation } from './contract.ts';
-import { startTodoApi } from './test-client.ts';
-
-test('one declaration validates input, serializes output (fields not in the schema never leave) and documents both', async () => {
-  const app = Fastify();
-  const contract = new Contract(app, async () => ({ id: 'u1', tokenId: 't', expiresAt: new Date() }));
-  contract.add(
-    operation({
-      method: 'POST',
-      path: '/api/things/{id}',
-      operationId: 'makeThing',
-      summary: 'Make a thing',
-      tag: 'things',
-      auth: true,
-      params: z.object({ id: z.string().regex(/^\d+$/) }),
-      body: z.strictObject({ name: z.string().min(1) }),
-      response: { status: 201, description: 'Made.', schema: z.object({ id: z.string(), name: z.string() }) },
-      errors: [409],
-      userScopedAlias: true,
-      handler: async ({ params, body }) => ({ id: params.id, name: body.name, secret: 'internal' }),
-    }),
-  );
-  const made = await app.inject({ method: 'POST', url: '/api/things/7', payload: { name: 'x' } });
-  assert.equal(made.statusCode, 201);
-  assert.deepEqual(made.json(), { id: '7', name: 'x' });
-  const bad = await app.inject({ method: 'POST', url: '/api/things/7', payload: { name: '' } });
-  assert.equal(bad.statusCode, 400);
-  assert.equal((await app.inject({ method: 'POST', url: '/api/u1/things/7', payload: { name: 'x' } })).statusCode, 201);
-  assert.equal((await app.inject({ method: 'POST', url: '/api/u2/things/7', payload: { name: 'x' } })).statusCode, 403);
-
-  const doc = contract.document({ title: 't', version: '1', description: 'd' }) as {
-    paths: Record<
-      string,
-      Record<
-        string,
-        {
-          operationId: string;
-          responses: Record<string, unknown>;
-          requestBody?: unknown;
-          parameters?: { name: string; in: string }[];
-        }
-      >
-    >;
-  };
-  const op = doc.paths['/api/things/{id}']?.post;
-  assert.equal(op?.operationId, 'makeThing');
-  assert.deepEqual(Object.keys(op?.responses ?? {}).sort(), ['201', '400', '401', '409', '413', '415']);
-  assert.deepEqual(
-    op?.parameters?.map((p) => `${p.in}:${p.name}`),
-    ['path:id'],
-  );
-  assert.ok(op?.requestBody);
-  const alias = doc.paths['/api/{user_id}/things/{id}']?.post;
-  assert.equal(alias?.operationId, 'makeThingForUser');
-  assert.ok(alias?.responses['403']);
-});
+import { startTodoApi } from '../test/test-client.ts';
 
 describe('the Todo API document', () => {
   let backend: Backend;
@@ -110,6 +54,19 @@ describe('the Todo API document', () => {
       const answer = await service.app.inject({ method: method as 'GET', url: path });
       assert.doesNotMatch(answer.json<{ error?: string }>().error ?? '', /^No route/, `${route} is served`);
     }
+  });
+
+  test('the document tells the limits the server enforces: limit 1–500; the body of …/complete is optional', async () => {
+    const doc = (await service.app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{
+      paths: Record<
+        string,
+        Record<string, { parameters?: { name: string; schema: unknown }[]; requestBody?: { required: boolean } }>
+      >;
+    }>();
+    const limit = doc.paths['/api/tasks']?.get?.parameters?.find((p) => p.name === 'limit');
+    assert.deepEqual(limit?.schema, { type: 'integer', minimum: 1, maximum: 500 });
+    assert.equal(doc.paths['/api/tasks/{id}/complete']?.patch?.requestBody?.required, false);
+    assert.equal(doc.paths['/api/tasks/{id}']?.patch?.requestBody?.required, true);
   });
 
   test('/api/docs serves a page for people', async () => {
