@@ -49,7 +49,7 @@ const apps: App[] = [
     entry: 'apps/todo/web/src/main.ts',
     portVariable: 'TODO_WEB_PORT',
     defaultPort: 3000,
-    open: { path: '/', label: 'Todo' },
+    open: { path: '/', label: 'Todo web' },
     // Serves the built app (rebuilt here when its sources changed) and forwards /api to the Todo API.
     env: (portOf) => ({ API_URL: `http://localhost:${portOf('TODO_API_PORT')}`, BUILD_WHEN_STALE: 'true' }),
   },
