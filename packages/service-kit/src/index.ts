@@ -25,3 +25,4 @@ export {
   serviceVariables,
 } from './service.ts';
 export { idParam, objectBody, type TextRule, text } from './text.ts';
+export { isTimeZone, startOfDay, zonedDate, zonedInstant, zoneOffsetMs } from './zoned-time.ts';

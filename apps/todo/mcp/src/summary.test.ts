@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { summarizeTasks } from './summary.ts';
 import type { Task } from './todo-api-client.ts';
-import { startOfDay, zonedDate } from './zoned-time.ts';
 
 let ids = 0;
 const task = (title: string, due_at: string | null, completed = false): Task => ({
@@ -16,16 +15,6 @@ const task = (title: string, due_at: string | null, completed = false): Task => 
   tags: [],
   created_at: '2030-01-01T00:00:00.000Z',
   updated_at: '2030-01-01T00:00:00.000Z',
-});
-
-test("days are counted in the person's time zone: 23:30 UTC is already tomorrow in Berlin", () => {
-  const now = new Date('2030-03-14T23:30:00Z');
-  assert.deepEqual(zonedDate(now, 'Europe/Berlin'), { year: 2030, month: 3, day: 15, weekday: 5 });
-  assert.equal(startOfDay(now, 'Europe/Berlin').toISOString(), '2030-03-14T23:00:00.000Z');
-  assert.equal(startOfDay(now, 'UTC', 1).toISOString(), '2030-03-15T00:00:00.000Z');
-  // Across the spring change of clocks (2030-03-31 in Europe), midnight is still midnight.
-  assert.equal(startOfDay(now, 'Europe/Berlin', 17).toISOString(), '2030-03-31T22:00:00.000Z');
-  assert.equal(startOfDay(now, 'America/New_York').toISOString(), '2030-03-14T04:00:00.000Z');
 });
 
 test('a summary splits pending tasks into overdue, due today and due this week, in the time zone given', () => {

@@ -1,5 +1,5 @@
+import { startOfDay } from '@berth/service-kit';
 import type { Task } from './todo-api-client.ts';
-import { startOfDay } from './zoned-time.ts';
 
 export interface TaskSummary {
   /** The person's time zone the days were counted in. */

@@ -1,8 +1,8 @@
+import { isTimeZone } from '@berth/service-kit';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { summarizeTasks } from './summary.ts';
 import { type Task, type TodoApi, TodoApiError } from './todo-api-client.ts';
-import { isTimeZone } from './zoned-time.ts';
 
 /**
  * The task tools. Their input schemas mirror the Todo API's rules so a model
