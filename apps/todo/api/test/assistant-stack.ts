@@ -2,7 +2,7 @@
 // pointed at each other, as `npm start` and the chart run them.
 import { fileURLToPath } from 'node:url';
 import { freePort, type ServiceProcess, spawnService } from '@berth/testkit';
-import { call, MAIN as API_MAIN, SECRET, signIn } from './helpers.ts';
+import { MAIN as API_MAIN, call, SECRET, signIn } from './helpers.ts';
 
 export const MCP_MAIN = fileURLToPath(new URL('../../mcp/src/main.ts', import.meta.url));
 

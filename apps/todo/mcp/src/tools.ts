@@ -16,9 +16,11 @@ const id = z.number().int().min(1).max(2_147_483_647).describe('The task id (fro
 const title = z.string().trim().min(1).max(200).describe('Short title, 1–200 characters.');
 const description = z.string().max(2000).describe('Longer notes, up to 2000 characters.');
 const priority = z.enum(PRIORITIES).describe('low, medium (the default) or high.');
-const dueAt = z.iso
-  .datetime({ offset: true })
-  .describe('When it is due, RFC 3339 with an offset, e.g. 2030-01-31T17:00:00Z or 2030-01-31T17:00:00+01:00.');
+const dueAt = z
+  .union([z.iso.datetime({ offset: true }), z.iso.date()])
+  .describe(
+    'When it is due: RFC 3339 with an offset (2030-01-31T17:00:00+01:00), or a date alone (2030-01-31: the start of that day, UTC).',
+  );
 const tags = z.array(z.string().trim().min(1).max(50)).max(20).describe('Labels such as "work" or "home".');
 
 const taskShape = {
