@@ -28,6 +28,7 @@ async function startBerth(env: Record<string, string>, node = process.execPath) 
   });
   return {
     url: url.replace('localhost', '127.0.0.1'),
+    output: () => output,
     async stop() {
       child.kill('SIGINT'); // Ctrl-C
       return exited;
@@ -39,11 +40,17 @@ const account = { email: 'start@example.com', password: 'testpass123' };
 const postJson = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-test('npm start serves Names Manager on NAMES_PORT and the Todo API on TODO_API_PORT, and keeps data across restarts', async () => {
+test('npm start serves Names Manager on NAMES_PORT, the Todo API on TODO_API_PORT with its chat working offline through the MCP server on TODO_MCP_PORT, and keeps data across restarts', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
   const todoPort = String(await freePort());
   const todo = `http://127.0.0.1:${todoPort}`;
-  const env = { NAMES_PORT: String(await freePort()), TODO_API_PORT: todoPort, DATA_DIR: dataDir };
+  const mcpPort = String(await freePort());
+  const env = {
+    NAMES_PORT: String(await freePort()),
+    TODO_API_PORT: todoPort,
+    TODO_MCP_PORT: mcpPort,
+    DATA_DIR: dataDir,
+  };
   try {
     const first = await startBerth(env);
     assert.equal((await fetch(first.url)).status, 200, 'the UI is served');
@@ -58,7 +65,17 @@ test('npm start serves Names Manager on NAMES_PORT and the Todo API on TODO_API_
     assert.equal(await first.stop(), 0);
 
     const second = await startBerth(env);
-    assert.equal((await postJson(`${todo}/api/auth/login`, account)).status, 200, 'the account was kept');
+    const login = await postJson(`${todo}/api/auth/login`, account);
+    assert.equal(login.status, 200, 'the account was kept');
+    assert.match(second.output(), new RegExp(`Todo MCP server +http://localhost:${mcpPort}/mcp`));
+    const { token } = (await login.json()) as { token: string };
+    const chat = await fetch(`${todo}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ message: 'add buy milk tomorrow' }),
+    });
+    assert.equal(chat.status, 200, 'the chat works out of the box, offline');
+    assert.match(((await chat.json()) as { response: string }).response, /^Added #\d+ "Buy milk"/);
     const { names } = (await (await fetch(`${second.url}/api/names`)).json()) as { names: { name: string }[] };
     assert.deepEqual(
       names.map((n) => n.name),
@@ -79,6 +96,7 @@ test("npm start on the machine's older Node fetches Node 24 from the npm registr
   const env = {
     NAMES_PORT: String(await freePort()),
     TODO_API_PORT: String(await freePort()),
+    TODO_MCP_PORT: String(await freePort()),
     DATA_DIR: dataDir,
     BERTH_CACHE: cache,
   };

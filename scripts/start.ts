@@ -14,6 +14,8 @@ interface App {
   entry: string;
   portVariable: string;
   defaultPort: number;
+  /** Where a client points, when not at the root (the MCP endpoint). */
+  path?: string;
   env?: Record<string, string>;
 }
 
@@ -28,13 +30,24 @@ const apps: App[] = [
     env: { STATIC_DIR: resolve(root, 'apps/names/web/public') },
   },
   {
+    id: 'todo-mcp',
+    title: 'Todo MCP server',
+    entry: 'apps/todo/mcp/src/main.ts',
+    portVariable: 'TODO_MCP_PORT',
+    defaultPort: 8080,
+    path: '/mcp',
+    // Its tools act through the Todo API, with the token of whoever calls them.
+    env: { TODO_API_URL: `http://localhost:${process.env.TODO_API_PORT ?? 8000}` },
+  },
+  {
     id: 'todo-api',
     title: 'Todo API',
     entry: 'apps/todo/api/src/main.ts',
     portVariable: 'TODO_API_PORT',
     defaultPort: 8000,
     // Development: a JWT secret is generated once and kept in DATA_DIR unless JWT_SECRET is set.
-    env: { NODE_ENV: 'development' },
+    // The chat reaches tasks through the MCP server; with no model configured it answers offline.
+    env: { NODE_ENV: 'development', TODO_MCP_URL: `http://localhost:${process.env.TODO_MCP_PORT ?? 8080}/mcp` },
   },
 ];
 
@@ -100,6 +113,6 @@ for (const app of apps) children.set(app.id, launch(app));
 const ready = await Promise.all(apps.map(waitUntilReady));
 if (ready.every(Boolean)) {
   console.log('');
-  for (const app of apps) console.log(`  ${app.title.padEnd(16)} http://localhost:${portOf(app)}`);
+  for (const app of apps) console.log(`  ${app.title.padEnd(16)} http://localhost:${portOf(app)}${app.path ?? ''}`);
   console.log('\nPress Ctrl-C to stop.');
 }
