@@ -49,6 +49,7 @@ test('npm start serves Names Manager on NAMES_PORT, the Todo API on TODO_API_POR
     NAMES_PORT: String(await freePort()),
     TODO_API_PORT: todoPort,
     TODO_MCP_PORT: mcpPort,
+    TODO_WEB_PORT: String(await freePort()),
     DATA_DIR: dataDir,
   };
   try {
@@ -97,6 +98,7 @@ test("npm start on the machine's older Node fetches Node 24 from the npm registr
     NAMES_PORT: String(await freePort()),
     TODO_API_PORT: String(await freePort()),
     TODO_MCP_PORT: String(await freePort()),
+    TODO_WEB_PORT: String(await freePort()),
     DATA_DIR: dataDir,
     BERTH_CACHE: cache,
   };

@@ -49,6 +49,15 @@ const apps: App[] = [
     // The chat reaches tasks through the MCP server; with no model configured it answers offline.
     env: { NODE_ENV: 'development', TODO_MCP_URL: `http://localhost:${process.env.TODO_MCP_PORT ?? 8080}/mcp` },
   },
+  {
+    id: 'todo-web',
+    title: 'Todo web',
+    entry: 'apps/todo/web/src/main.ts',
+    portVariable: 'TODO_WEB_PORT',
+    defaultPort: 3000,
+    // Serves the built app (rebuilt here when its sources changed) and forwards /api to the Todo API.
+    env: { API_URL: `http://localhost:${process.env.TODO_API_PORT ?? 8000}`, BUILD_WHEN_STALE: 'true' },
+  },
 ];
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
