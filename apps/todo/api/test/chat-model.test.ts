@@ -134,6 +134,35 @@ describe('LLM mode against a stand-in OpenAI-compatible provider', () => {
     assert.deepEqual(await tasks(), before);
   });
 
+  test('a client that leaves in the middle of a streamed answer harms nothing: the answer is still stored', async () => {
+    const leaving = new AbortController();
+    const response = await fetch(`${stack.api.url}/api/chat/stream`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ message: 'take your time' }),
+      signal: leaving.signal,
+    });
+    const reader = response.body?.getReader();
+    const first = new TextDecoder().decode((await reader?.read())?.value);
+    const conversationId = /"conversation_id":"([^"]+)"/.exec(first)?.[1];
+    assert.ok(conversationId, first);
+    leaving.abort();
+    // The model's timeout passes after the client left; the answer is written to no one.
+    await new Promise((resolve) => setTimeout(resolve, MODEL_TIMEOUT_MS * 2));
+    assert.equal((await fetch(`${stack.api.url}/health`)).status, 200, 'the API is still up');
+    const messages = await call<{ role: string; content: string }[]>(
+      stack.api.url,
+      'GET',
+      `/api/conversations/${conversationId}/messages`,
+      { token },
+    );
+    assert.deepEqual(
+      messages.body.map((message) => message.role),
+      ['user', 'assistant'],
+    );
+    assert.match(messages.body[1]?.content ?? '', /did not answer within 1 seconds/);
+  });
+
   test('a model that calls tools forever is stopped after CHAT_MAX_STEPS with a message', async () => {
     const answer = await chat(stack.api.url, token, 'loop forever');
     assert.equal(answer.status, 200);

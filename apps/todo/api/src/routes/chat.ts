@@ -61,6 +61,8 @@ function callerToken(request: FastifyRequest): string {
 
 /** One Server-Sent Event. */
 function sse(reply: FastifyReply, event: string, data: unknown): void {
+  // A client that left mid-answer gets nothing more; the answer is still stored.
+  if (reply.raw.destroyed || reply.raw.writableEnded) return;
   reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
@@ -150,7 +152,7 @@ export async function chatRoutes(
         return reply;
       }
       sse(reply, 'done', answer);
-      reply.raw.end();
+      if (!reply.raw.destroyed) reply.raw.end();
       return reply;
     },
   );
