@@ -41,13 +41,15 @@ const account = { email: 'start@example.com', password: 'testpass123' };
 const postJson = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-test('npm start serves Names Manager on NAMES_PORT and the Todo API on TODO_API_PORT, and keeps data across restarts', async () => {
+test('npm start serves Names Manager on NAMES_PORT, the Todo API on TODO_API_PORT with its chat working offline through the MCP server on TODO_MCP_PORT, and keeps data across restarts', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
   const todoPort = String(await freePort());
   const todo = `http://127.0.0.1:${todoPort}`;
+  const mcpPort = String(await freePort());
   const env = {
     NAMES_PORT: String(await freePort()),
     TODO_API_PORT: todoPort,
+    TODO_MCP_PORT: mcpPort,
     TODO_WEB_PORT: String(await freePort()),
     DATA_DIR: dataDir,
   };
@@ -65,7 +67,17 @@ test('npm start serves Names Manager on NAMES_PORT and the Todo API on TODO_API_
     assert.equal(await first.stop(), 0);
 
     const second = await startBerth(env);
-    assert.equal((await postJson(`${todo}/api/auth/login`, account)).status, 200, 'the account was kept');
+    const login = await postJson(`${todo}/api/auth/login`, account);
+    assert.equal(login.status, 200, 'the account was kept');
+    assert.match(second.output(), new RegExp(`Todo MCP server +http://localhost:${mcpPort}/mcp`));
+    const { token } = (await login.json()) as { token: string };
+    const chat = await fetch(`${todo}/api/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ message: 'add buy milk tomorrow' }),
+    });
+    assert.equal(chat.status, 200, 'the chat works out of the box, offline');
+    assert.match(((await chat.json()) as { response: string }).response, /^Added #\d+ "Buy milk"/);
     const { names } = (await (await fetch(`${second.url}/api/names`)).json()) as { names: { name: string }[] };
     assert.deepEqual(
       names.map((n) => n.name),
@@ -86,6 +98,7 @@ test("npm start on the machine's older Node fetches Node 24 from the npm registr
   const env = {
     NAMES_PORT: String(await freePort()),
     TODO_API_PORT: String(await freePort()),
+    TODO_MCP_PORT: String(await freePort()),
     TODO_WEB_PORT: String(await freePort()),
     DATA_DIR: dataDir,
     BERTH_CACHE: cache,
@@ -140,6 +153,7 @@ test('a port in use is reported with the variable that moves the app elsewhere',
       NAMES_PORT: String(await freePort()),
       TODO_API_PORT: String(port),
       TODO_WEB_PORT: String(await freePort()),
+      TODO_MCP_PORT: String(await freePort()),
       DATA_DIR: dataDir,
     });
     assert.equal(code, 1);
@@ -161,13 +175,15 @@ test('npm start prints pages that answer, and readable logs without a line per r
     NAMES_PORT: String(await freePort()),
     TODO_API_PORT: String(await freePort()),
     TODO_WEB_PORT: String(await freePort()),
+    TODO_MCP_PORT: String(await freePort()),
     DATA_DIR: dataDir,
     BERTH_LOGS: 'pretty',
   };
   try {
     const berth = await startBerth(env);
     await new Promise((resolve) => setTimeout(resolve, 200)); // the rest of the banner
-    const opened = [...berth.output().matchAll(/^ {2}(.+?)\s+(http:\/\/localhost:\d+\S*)$/gm)].map((m) => m[2] ?? '');
+    const pages = berth.output().split('\nOpen:\n')[1]?.split('\n\n')[0] ?? '';
+    const opened = [...pages.matchAll(/^ {2}(.+?)\s+(http:\/\/localhost:\d+\S*)$/gm)].map((m) => m[2] ?? '');
     assert.ok(
       opened.some((url) => url.endsWith('/api/docs')),
       `the Todo API's docs page is printed:\n${berth.output()}`,
@@ -201,6 +217,7 @@ test('a slow start says what it is doing, and a second npm start on the same dat
     NAMES_PORT: String(await freePort()),
     TODO_API_PORT: String(await freePort()),
     TODO_WEB_PORT: String(await freePort()),
+    TODO_MCP_PORT: String(await freePort()),
     DATA_DIR: dataDir,
     BERTH_LOGS: 'pretty',
     BERTH_SLOW_START_MS: '0', // every start counts as slow here
@@ -213,6 +230,7 @@ test('a slow start says what it is doing, and a second npm start on the same dat
       NAMES_PORT: String(await freePort()),
       TODO_API_PORT: String(await freePort()),
       TODO_WEB_PORT: String(await freePort()),
+      TODO_MCP_PORT: String(await freePort()),
     });
     assert.equal(second.code, 1);
     assert.match(second.output, /The embedded database in .* is in use by process \d+\. Stop that process/);

@@ -16,8 +16,8 @@ interface App {
   entry: string;
   portVariable: string;
   defaultPort: number;
-  /** What a person opens: the UI, or an API's docs page. */
-  open: { path: string; label: string };
+  /** Its URL in the banner: a page a person opens, or an endpoint a client is pointed at. */
+  url: { path: string; label: string; kind: 'page' | 'endpoint' };
   /** Variables of its own; a function when they name another app's port. */
   env?: Record<string, string> | ((portOf: (variable: string) => number) => Record<string, string>);
 }
@@ -30,8 +30,18 @@ const apps: App[] = [
     entry: 'apps/names/api/src/main.ts',
     portVariable: 'NAMES_PORT',
     defaultPort: 5000,
-    open: { path: '/', label: 'Names Manager' },
+    url: { path: '/', label: 'Names Manager', kind: 'page' },
     env: { STATIC_DIR: resolve(root, 'apps/names/web/public') },
+  },
+  {
+    id: 'todo-mcp',
+    title: 'Todo MCP server',
+    entry: 'apps/todo/mcp/src/main.ts',
+    portVariable: 'TODO_MCP_PORT',
+    defaultPort: 8080,
+    url: { path: '/mcp', label: 'Todo MCP server', kind: 'endpoint' },
+    // Its tools act through the Todo API, with the token of whoever calls them.
+    env: (portOf) => ({ TODO_API_URL: `http://localhost:${portOf('TODO_API_PORT')}` }),
   },
   {
     id: 'todo-api',
@@ -39,9 +49,10 @@ const apps: App[] = [
     entry: 'apps/todo/api/src/main.ts',
     portVariable: 'TODO_API_PORT',
     defaultPort: 8000,
-    open: { path: '/api/docs', label: 'Todo API docs' },
+    url: { path: '/api/docs', label: 'Todo API docs', kind: 'page' },
     // Development: a JWT secret is generated once and kept in DATA_DIR unless JWT_SECRET is set.
-    env: { NODE_ENV: 'development' },
+    // The chat reaches tasks through the MCP server; with no model configured it answers offline.
+    env: (portOf) => ({ NODE_ENV: 'development', TODO_MCP_URL: `http://localhost:${portOf('TODO_MCP_PORT')}/mcp` }),
   },
   {
     id: 'todo-web',
@@ -49,7 +60,7 @@ const apps: App[] = [
     entry: 'apps/todo/web/src/main.ts',
     portVariable: 'TODO_WEB_PORT',
     defaultPort: 3000,
-    open: { path: '/', label: 'Todo web' },
+    url: { path: '/', label: 'Todo web', kind: 'page' },
     // Serves the built app (rebuilt here when its sources changed) and forwards /api to the Todo API.
     env: (portOf) => ({ API_URL: `http://localhost:${portOf('TODO_API_PORT')}`, BUILD_WHEN_STALE: 'true' }),
   },
@@ -158,7 +169,10 @@ console.log(`Berth: starting ${apps.length} apps; data in ${dataDir}`);
 for (const app of apps) children.set(app.id, launch(app));
 const ready = await Promise.all(apps.map(waitUntilReady));
 if (ready.every(Boolean)) {
+  const line = (app: App) => `  ${app.url.label.padEnd(16)} http://localhost:${portOf(app)}${app.url.path}`;
   console.log('\nOpen:');
-  for (const app of apps) console.log(`  ${app.open.label.padEnd(16)} http://localhost:${portOf(app)}${app.open.path}`);
+  for (const app of apps.filter((each) => each.url.kind === 'page')) console.log(line(app));
+  console.log('\nFor clients:');
+  for (const app of apps.filter((each) => each.url.kind === 'endpoint')) console.log(line(app));
   console.log('\nPress Ctrl-C to stop. Request logs: BERTH_LOG_REQUESTS=1 npm start');
 }

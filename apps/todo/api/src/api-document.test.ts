@@ -46,6 +46,11 @@ describe('the Todo API document', () => {
       'PATCH /api/:user_id/tasks/:id',
       'DELETE /api/:user_id/tasks/:id',
       'PATCH /api/:user_id/tasks/:id/complete',
+      'POST /api/chat',
+      'POST /api/chat/stream',
+      'GET /api/conversations',
+      'GET /api/conversations/:id/messages',
+      'DELETE /api/conversations/:id',
     ];
     assert.deepEqual([...documented].sort(), expected.sort());
     for (const route of expected) {

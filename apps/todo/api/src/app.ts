@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createService, type Logger, type Service } from '@berth/service-kit';
 import { Counter } from 'prom-client';
 import { authenticationPlugin } from './authentication.ts';
+import { addAssistant } from './chat/assistant.ts';
 import type { Config } from './config.ts';
 import { type CounterStore, DatabaseCounterStore, RedisCounterStore } from './rate-limit.ts';
 import { connectRedis, describeRedis } from './redis.ts';
@@ -118,6 +119,7 @@ export async function buildTodoApi(config: Config, logger?: Logger): Promise<Ser
   const taskDeps = { tasks: tasksRepository(service.db), cursors: cursorCodec(secret) };
   await app.register(taskRoutes, { prefix: '/api', ...taskDeps, userInPath: false });
   await app.register(taskRoutes, { prefix: '/api/:user_id', ...taskDeps, userInPath: true });
+  await addAssistant(service, config);
   todoHealthRoutes(app, health, mode);
 
   return {

@@ -1,4 +1,5 @@
 import { env, serviceConfigSchema, z } from '@berth/service-kit';
+import { chatVariables } from './chat/chat-config.ts';
 
 /**
  * Todo API settings. JWT_SECRET is also read as JWT_SECRET_KEY, the name the
@@ -31,6 +32,8 @@ export const configSchema = serviceConfigSchema(8000, {
   // argon2id cost (OWASP's 19 MiB, 2 passes, 1 lane by default).
   ARGON2_MEMORY_KIB: env.integer({ default: 19_456, min: 64, max: 4 * 1024 * 1024 }),
   ARGON2_PASSES: env.integer({ default: 2, min: 1, max: 100 }),
+  // The assistant: where the MCP server is, and an optional language model.
+  ...chatVariables,
 }).superRefine((config, ctx) => {
   const secret = config.JWT_SECRET ?? config.JWT_SECRET_KEY;
   if (config.NODE_ENV === 'development') return;

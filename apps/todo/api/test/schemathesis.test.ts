@@ -8,8 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { type Backend, embeddedBackend, type ServiceProcess } from '@berth/testkit';
+import { fileURLToPath } from 'node:url';
+import { type Backend, embeddedBackend, freePort, type ServiceProcess, spawnService } from '@berth/testkit';
 import { signIn, startApi } from './helpers.ts';
+
+const MCP_MAIN = fileURLToPath(new URL('../../mcp/src/main.ts', import.meta.url));
 
 const SCHEMATHESIS = process.env.SCHEMATHESIS ?? 'schemathesis';
 
@@ -36,19 +39,25 @@ function schemathesis(args: string[], cwd: string): Promise<{ code: number | nul
 
 let backend: Backend;
 let api: ServiceProcess;
+let mcp: ServiceProcess;
 let workDir: string;
 
 before(async () => {
   backend = await embeddedBackend();
   workDir = mkdtempSync(join(tmpdir(), 'schemathesis-'));
+  // The chat routes answer through the MCP server, so it runs too.
+  const mcpPort = await freePort();
   api = await startApi({
     ...backend.env,
     LOG_LEVEL: 'warn',
     REGISTER_LIMIT_PER_ADDRESS: '1000000',
     LOGIN_LIMIT_PER_ADDRESS: '1000000',
+    TODO_MCP_URL: `http://127.0.0.1:${mcpPort}/mcp`,
   });
+  mcp = await spawnService(MCP_MAIN, { env: { PORT: String(mcpPort), TODO_API_URL: api.url, SHUTDOWN_DRAIN_MS: '0' } });
 });
 after(async () => {
+  await mcp.stop();
   await api.stop();
   rmSync(workDir, { recursive: true, force: true });
   await backend.cleanup();
@@ -74,7 +83,7 @@ test('schemathesis finds no 5xx and no response that violates /api/openapi.json'
     workDir,
   );
   assert.equal(run.code, 0, run.output);
-  assert.match(run.output, /Tested: 18\b/, 'every operation but logout was exercised');
+  assert.match(run.output, /Tested: 23\b/, 'every operation but logout was exercised');
   assert.doesNotMatch(api.output(), /"level":"error"/, 'the API logged no error');
 
   const logoutToken = await signIn(api.url, 'schemathesis-logout@example.com');

@@ -54,7 +54,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Toggle a task between completed and pending */
+        /** Complete a task: {"completed": true|false} sets the state; no body toggles it */
         patch: operations["toggleTaskForUser"];
         trace?: never;
     };
@@ -120,6 +120,94 @@ export interface paths {
         put?: never;
         /** Create an account */
         post: operations["register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the assistant (it manages your tasks through the MCP tools) */
+        post: operations["chat"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/chat/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the assistant, answered as Server-Sent Events
+         * @description Events: "conversation" {conversation_id}, then "tool_call" {name, arguments, result, is_error} and "delta" {text} as they happen, then "done" with the answer of POST /api/chat, or "error" {error}.
+         */
+        post: operations["chatStream"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your conversations with the assistant, most recent first (at most 100) */
+        get: operations["listConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a conversation and its messages */
+        delete: operations["deleteConversation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The messages of a conversation, oldest first (the last 500) */
+        get: operations["listConversationMessages"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -194,7 +282,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Toggle a task between completed and pending */
+        /** Complete a task: {"completed": true|false} sets the state; no body toggles it */
         patch: operations["toggleTask"];
         trace?: never;
     };
@@ -223,12 +311,12 @@ export interface operations {
             query?: {
                 /** @description From the Link header of the previous page. */
                 cursor?: string;
-                /** @description Only tasks due after this instant. */
+                /** @description Only tasks due after this instant (a date alone: after that day began, UTC). */
                 due_after?: string;
-                /** @description Only tasks due before this instant. */
+                /** @description Only tasks due before this instant (a date alone: before that day begins, UTC). */
                 due_before?: string;
                 /** @description Page size, 1–500 (default 100); the Link header has the next page. */
-                limit?: string;
+                limit?: number;
                 priority?: "low" | "medium" | "high";
                 /** @description Text in the title or description (case-insensitive). */
                 q?: string;
@@ -328,7 +416,7 @@ export interface operations {
                     /** @default false */
                     completed?: boolean;
                     description?: string | null;
-                    due_at?: string | null;
+                    due_at?: (string) | null;
                     /**
                      * @default medium
                      * @enum {string}
@@ -524,7 +612,7 @@ export interface operations {
                     /** @default false */
                     completed?: boolean;
                     description?: string | null;
-                    due_at?: string | null;
+                    due_at?: (string) | null;
                     /**
                      * @default medium
                      * @enum {string}
@@ -711,7 +799,7 @@ export interface operations {
                 "application/json": {
                     completed?: boolean;
                     description?: string | null;
-                    due_at?: string | null;
+                    due_at?: (string) | null;
                     /** @enum {string} */
                     priority?: "low" | "medium" | "high";
                     tags?: string[];
@@ -822,7 +910,13 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    completed: boolean;
+                } | null;
+            };
+        };
         responses: {
             /** @description The task as stored. */
             200: {
@@ -884,6 +978,24 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description A dependency (database or Redis) is unavailable; retry shortly. */
             503: {
                 headers: {
@@ -926,7 +1038,7 @@ export interface operations {
                         expires_at: string;
                         /** @description Send as "Authorization: Bearer <token>". */
                         token: string;
-                        /** @constant */
+                        /** @enum {string} */
                         token_type: "bearer";
                     };
                 };
@@ -1087,7 +1199,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The new account. */
+            /** @description The new account, signed in: its first bearer token comes with it. */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1097,8 +1209,14 @@ export interface operations {
                         /** Format: date-time */
                         created_at: string;
                         email: string;
+                        /** Format: date-time */
+                        expires_at: string;
                         /** Format: uuid */
                         id: string;
+                        /** @description Send as "Authorization: Bearer <token>". */
+                        token: string;
+                        /** @enum {string} */
+                        token_type: "bearer";
                     };
                 };
             };
@@ -1140,6 +1258,378 @@ export interface operations {
             };
             /** @description Too many attempts; retry after the number of seconds in Retry-After. */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (database or Redis) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    chat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Continue this conversation; leave out to start a new one.
+                     */
+                    conversation_id?: string;
+                    /** @description What you ask, 1–2000 characters. */
+                    message: string;
+                    /** @description Your IANA time zone, for "today" and "tomorrow" (default UTC). */
+                    time_zone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        conversation_id: string;
+                        /** @description The assistant's answer. */
+                        response: string;
+                        /** @description The MCP tools called for this answer, in order. */
+                        tool_calls: {
+                            arguments: {
+                                [key: string]: unknown;
+                            };
+                            is_error: boolean;
+                            name: string;
+                            /** @description The tool's structured result, or its error message. */
+                            result: unknown;
+                        }[];
+                    };
+                };
+            };
+            /** @description The request is malformed or a field is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource for this user. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (database or Redis) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    chatStream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description Continue this conversation; leave out to start a new one.
+                     */
+                    conversation_id?: string;
+                    /** @description What you ask, 1–2000 characters. */
+                    message: string;
+                    /** @description Your IANA time zone, for "today" and "tomorrow" (default UTC). */
+                    time_zone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description A stream of Server-Sent Events. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": {
+                        /** @description The event as JSON (see the operation description). */
+                        data: string;
+                        /** @enum {string} */
+                        event: "conversation" | "tool_call" | "delta" | "done" | "error";
+                    };
+                };
+            };
+            /** @description The request is malformed or a field is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource for this user. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (database or Redis) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Conversations. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        created_at: string;
+                        /** Format: uuid */
+                        id: string;
+                        title: string;
+                        /** Format: date-time */
+                        updated_at: string;
+                    }[];
+                };
+            };
+            /** @description No token, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (database or Redis) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is malformed or a field is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource for this user. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description A dependency (database or Redis) is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listConversationMessages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Messages. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        content: string;
+                        /** Format: date-time */
+                        created_at: string;
+                        id: number;
+                        /** @enum {string} */
+                        role: "user" | "assistant";
+                        tool_calls: {
+                            arguments: {
+                                [key: string]: unknown;
+                            };
+                            is_error: boolean;
+                            name: string;
+                            /** @description The tool's structured result, or its error message. */
+                            result: unknown;
+                        }[];
+                    }[];
+                };
+            };
+            /** @description The request is malformed or a field is invalid; the message names the field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No token, or the token is invalid, expired or revoked. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such resource for this user. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1201,12 +1691,12 @@ export interface operations {
             query?: {
                 /** @description From the Link header of the previous page. */
                 cursor?: string;
-                /** @description Only tasks due after this instant. */
+                /** @description Only tasks due after this instant (a date alone: after that day began, UTC). */
                 due_after?: string;
-                /** @description Only tasks due before this instant. */
+                /** @description Only tasks due before this instant (a date alone: before that day begins, UTC). */
                 due_before?: string;
                 /** @description Page size, 1–500 (default 100); the Link header has the next page. */
-                limit?: string;
+                limit?: number;
                 priority?: "low" | "medium" | "high";
                 /** @description Text in the title or description (case-insensitive). */
                 q?: string;
@@ -1291,7 +1781,7 @@ export interface operations {
                     /** @default false */
                     completed?: boolean;
                     description?: string | null;
-                    due_at?: string | null;
+                    due_at?: (string) | null;
                     /**
                      * @default medium
                      * @enum {string}
@@ -1465,7 +1955,7 @@ export interface operations {
                     /** @default false */
                     completed?: boolean;
                     description?: string | null;
-                    due_at?: string | null;
+                    due_at?: (string) | null;
                     /**
                      * @default medium
                      * @enum {string}
@@ -1630,7 +2120,7 @@ export interface operations {
                 "application/json": {
                     completed?: boolean;
                     description?: string | null;
-                    due_at?: string | null;
+                    due_at?: (string) | null;
                     /** @enum {string} */
                     priority?: "low" | "medium" | "high";
                     tags?: string[];
@@ -1730,7 +2220,13 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": {
+                    completed: boolean;
+                } | null;
+            };
+        };
         responses: {
             /** @description The task as stored. */
             200: {
@@ -1776,6 +2272,24 @@ export interface operations {
             };
             /** @description No such resource for this user. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not application/json. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -28,7 +28,7 @@ export function useTaskList(api: ApiClient, query: TaskQuery) {
     current.current?.abort();
     current.current = controller;
     setState({ phase: 'loading' });
-    listTasks(api, { ...query, limit: String(PAGE_SIZE) }, controller.signal).then(
+    listTasks(api, { ...query, limit: PAGE_SIZE }, controller.signal).then(
       (page) => setState({ phase: 'ready', tasks: page.tasks, next: page.next, loadingMore: false }),
       (error: unknown) => {
         if (!isAbort(error)) setState({ phase: 'error', message: errorMessage(error) });
@@ -43,7 +43,7 @@ export function useTaskList(api: ApiClient, query: TaskQuery) {
     const signal = current.current?.signal;
     setState({ ...state, loadingMore: true, moreError: undefined });
     try {
-      const page = await listTasks(api, { ...query, limit: String(PAGE_SIZE), cursor }, signal);
+      const page = await listTasks(api, { ...query, limit: PAGE_SIZE, cursor }, signal);
       setState((now) =>
         now.phase === 'ready'
           ? { phase: 'ready', tasks: [...now.tasks, ...page.tasks], next: page.next, loadingMore: false }
