@@ -18,7 +18,7 @@ export async function buildNamesApi(config: Config, logger?: Logger): Promise<Se
     api: {
       title: 'Berth Names API',
       version: '0.1.0',
-      description: 'Seed 000\'s Names Manager: list, add and delete names. Every error is {"error": "..."}.',
+      description: 'The Names Manager: list, add and delete names. Every error is {"error": "..."}.',
     },
     ...(logger ? { logger } : {}),
   });
