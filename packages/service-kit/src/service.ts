@@ -14,10 +14,8 @@ import {
   openDatabase,
   readMigrations,
 } from './database/index.ts';
-import type { Health } from './health.ts';
-import { createHttpService, runService, serviceVariables } from './http-service.ts';
+import { createHttpService, type HttpService, runService, serviceVariables } from './http-service.ts';
 import { createLogger, type Logger } from './logger.ts';
-import type { Metrics } from './metrics.ts';
 import type { ApiDocumentInfo } from './openapi.ts';
 import { exitWithStartupError, StartupError } from './startup-error.ts';
 
@@ -47,16 +45,9 @@ export interface ServiceOptions {
 /** A Fastify instance whose routes declare zod schemas (validated and serialized by Fastify). */
 export type ServiceApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
-export interface Service {
-  readonly app: ServiceApp;
+/** An HTTP service with its database; `close` also closes the database, last. */
+export interface Service extends HttpService {
   readonly db: Database;
-  readonly health: Health;
-  readonly metrics: Metrics;
-  readonly logger: Logger;
-  /** Starts listening; resolves with the address. */
-  listen(): Promise<string>;
-  /** The graceful shutdown sequence (see `close` below). */
-  close(): Promise<void>;
 }
 
 /** Applies migrations, retrying with backoff while the database cannot be reached, up to `timeoutMs`. */

@@ -32,6 +32,10 @@ export const taskRow = z.object({
   updated_at: z.date(),
 });
 export type TaskRow = z.output<typeof taskRow>;
+/** A task as its JSON answer carries it (dates as ISO 8601 strings): what clients of the API read. */
+export type TaskJson = {
+  [K in keyof TaskRow]: TaskRow[K] extends Date ? string : TaskRow[K] extends Date | null ? string | null : TaskRow[K];
+};
 
 const EARLIEST = Date.UTC(1900, 0, 1);
 const LATEST = Date.UTC(10_000, 0, 1) - 1;

@@ -83,15 +83,4 @@ export function client(service: Service) {
   };
 }
 
-export interface TaskJson {
-  id: number;
-  user_id: string;
-  title: string;
-  description: string;
-  completed: boolean;
-  priority: 'low' | 'medium' | 'high';
-  due_at: string | null;
-  tags: string[];
-  created_at: string;
-  updated_at: string;
-}
+export type { TaskJson } from '../src/tasks-schema.ts';

@@ -1,21 +1,12 @@
+import type { TaskJson } from '@berth/todo-api/tasks-schema';
 /**
  * The Todo API over HTTP, as one person: every request carries that person's
  * bearer token, so the API applies its own rules (validation, per-user
  * isolation, revocation) and this server never decides who may see what.
  */
 
-export interface Task {
-  id: number;
-  user_id: string;
-  title: string;
-  description: string;
-  completed: boolean;
-  priority: 'low' | 'medium' | 'high';
-  due_at: string | null;
-  tags: string[];
-  created_at: string;
-  updated_at: string;
-}
+// The API's own declaration of a task (a type only: nothing of the API runs here).
+export type Task = TaskJson;
 
 export interface TaskFilters {
   status?: 'all' | 'pending' | 'completed' | undefined;
