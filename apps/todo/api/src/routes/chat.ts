@@ -2,7 +2,7 @@ import { HttpError, isTimeZone, jsonResponse, objectBody, type ServiceApp, text,
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BEARER, BODY_ERRORS, errors } from '../api-errors.ts';
 import { signedIn } from '../authentication.ts';
-import type { ChatAnswer, ChatService } from '../chat/chat-service.ts';
+import type { ChatAnswer, ChatRequest, ChatService } from '../chat/chat-service.ts';
 import type { ConversationsRepository } from '../chat/conversations-repository.ts';
 
 const chatBody = z.strictObject(
@@ -59,6 +59,18 @@ function callerToken(request: FastifyRequest): string {
   return (request.headers.authorization ?? '').replace(/^Bearer +/i, '').trim();
 }
 
+/** The turn a chat request asks for, whole or streamed. */
+function turnOf(request: FastifyRequest<{ Body: z.output<typeof chatBody> }>, stream: boolean): ChatRequest {
+  return {
+    userId: signedIn(request).id,
+    token: callerToken(request),
+    conversationId: request.body.conversation_id,
+    message: request.body.message,
+    timeZone: request.body.time_zone ?? 'UTC',
+    stream,
+  };
+}
+
 /** One Server-Sent Event. */
 function sse(reply: FastifyReply, event: string, data: unknown): void {
   // A client that left mid-answer gets nothing more; the answer is still stored.
@@ -84,15 +96,7 @@ export async function chatRoutes(
         response: { 200: jsonResponse('The answer.', chatAnswer), ...errors(401, ...BODY_ERRORS, 404, 503) },
       },
     },
-    async (request) =>
-      chat.send({
-        userId: signedIn(request).id,
-        token: callerToken(request),
-        conversationId: request.body.conversation_id,
-        message: request.body.message,
-        timeZone: request.body.time_zone ?? 'UTC',
-        stream: false,
-      }),
+    async (request) => chat.send(turnOf(request, false)),
   );
 
   app.post(
@@ -119,12 +123,7 @@ export async function chatRoutes(
       let answer: ChatAnswer;
       try {
         answer = await chat.send({
-          userId: signedIn(request).id,
-          token: callerToken(request),
-          conversationId: request.body.conversation_id,
-          message: request.body.message,
-          timeZone: request.body.time_zone ?? 'UTC',
-          stream: true,
+          ...turnOf(request, true),
           // Until the conversation is known, failures are ordinary JSON errors; from here on, events.
           onStart(conversationId) {
             streaming = true;
