@@ -30,6 +30,7 @@ describe('berth as a process', () => {
 
   test('every command answers --help with examples', () => {
     for (const command of [
+      'apps',
       'doctor',
       'up',
       'status',
@@ -46,6 +47,22 @@ describe('berth as a process', () => {
       assert.equal(result.code, 0, command);
       assert.match(result.stdout, new RegExp(`Examples:\\n  berth ${command}`), command);
     }
+  });
+
+  test('apps lists the apps of the project with their environments, and as JSON for scripts', () => {
+    const text = berth(['apps']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /^names {2}\(deploy\/charts\/names\)$/m);
+    assert.match(text.stdout, /environments {2}dev, prod/);
+    const json = berth(['apps', '--json']);
+    assert.equal(json.code, 0);
+    const names = (JSON.parse(json.stdout) as { apps: { name: string; environments: string[] }[] }).apps.find(
+      (app) => app.name === 'names',
+    );
+    assert.deepEqual(names?.environments, ['dev', 'prod']);
+    const empty = berth(['apps', '--root', dir]);
+    assert.equal(empty.code, 0);
+    assert.match(empty.stderr + empty.stdout, /no app descriptor/);
   });
 
   test('a usage error exits 2 with the next step; under --json as a JSON document too', () => {

@@ -131,6 +131,8 @@ export const UP_OPTIONS = {
   'no-create-namespace': { type: 'boolean', description: 'the namespace must exist already' },
 } as const satisfies Options;
 
+export const APPS_OPTIONS = {} as const satisfies Options;
+
 export const STATUS_OPTIONS = {} as const satisfies Options;
 
 export const SMOKE_OPTIONS = {
@@ -201,6 +203,17 @@ export const COMMANDS = [
       app('up names --set web.service.nodePort=30090 --timeout 3m'),
       app('up names --builder buildah --loader ./load-image'),
     ],
+  }),
+  command({
+    name: 'apps',
+    load: async () => (await import('./commands/apps.ts')).apps,
+    summary: 'the apps of the project: components, environments, images',
+    usage: 'berth apps [--root dir]',
+    description:
+      'Lists the apps berth found (a berth.app.json in each deploy/charts/<chart>/ folder): the names `--app` and `berth up <app>` accept, each with its components, the environments its chart has values files for, and the images it builds. Needs no cluster.',
+    positionals: [],
+    options: APPS_OPTIONS,
+    examples: [app('apps'), app('apps --json')],
   }),
   command({
     name: 'status',
