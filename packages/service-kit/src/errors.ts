@@ -4,6 +4,7 @@ import type {
   FastifyReply,
   FastifyRequest,
   FastifySchemaValidationError,
+  RouteHandlerMethod,
 } from 'fastify';
 import fp from 'fastify-plugin';
 import { DatabaseUnavailableError } from './database/index.ts';
@@ -54,6 +55,8 @@ function clientMessage(error: FastifyError, bodyLimit: number): string | undefin
 
 export interface ErrorsOptions {
   bodyLimit: number;
+  /** Answers requests no route matched; without it, 404 {"error": "No route for …"}. */
+  notFound?: RouteHandlerMethod | undefined;
 }
 
 /**
@@ -63,7 +66,7 @@ export interface ErrorsOptions {
  * shown to the client without internals.
  */
 export const errorsPlugin = fp<ErrorsOptions>(
-  async (app: FastifyInstance, { bodyLimit }) => {
+  async (app: FastifyInstance, { bodyLimit, notFound }) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (error instanceof DatabaseUnavailableError) {
         request.log.warn({ err: error.cause }, 'database unavailable');
@@ -89,8 +92,10 @@ export const errorsPlugin = fp<ErrorsOptions>(
       }
       return reply.code(status).send({ error: clientMessage(error, bodyLimit) ?? error.message });
     });
-    app.setNotFoundHandler((request, reply) =>
-      reply.code(404).send({ error: `No route for ${request.method} ${request.url.split('?')[0]}` }),
+    app.setNotFoundHandler(
+      notFound ??
+        ((request, reply) =>
+          reply.code(404).send({ error: `No route for ${request.method} ${request.url.split('?')[0]}` })),
     );
   },
   { name: 'berth-errors', fastify: '5.x' },

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, LogController, type RouteHandlerMethod } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { env } from './config.ts';
@@ -69,6 +69,12 @@ export interface HttpServiceOptions {
   /** The API's OpenAPI document header (the operations come from the routes); without it, no document. */
   api?: ApiDocumentInfo;
   logger?: Logger;
+  /**
+   * Answers requests no route matched, for a service whose unmatched paths
+   * are its own (a single-page app's pages); without it, 404 {"error"}.
+   * Fastify allows one such handler per prefix, so the kit takes it here.
+   */
+  notFound?: RouteHandlerMethod;
 }
 
 /** The HTTP side every service shares: logs, request ids, errors, metrics, health, graceful close. */
@@ -137,7 +143,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ht
   // 5. metrics and health: plain routes, outside the API document;
   // 6. openapi last, and before the service's own routes: it collects each
   //    route's schemas as the route is added.
-  await app.register(errorsPlugin, { bodyLimit: config.BODY_LIMIT_BYTES });
+  await app.register(errorsPlugin, { bodyLimit: config.BODY_LIMIT_BYTES, notFound: options.notFound });
   await app.register(requestsPlugin, { metrics });
   await app.register(securityHeadersPlugin);
   const gate = new ResponseGate();

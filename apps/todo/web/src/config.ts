@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { env, serviceVariables, z } from '@berth/service-kit';
+import { env, httpServiceConfigSchema, z } from '@berth/service-kit';
 
 export const DIST_DIR = fileURLToPath(new URL('../dist', import.meta.url));
 
@@ -9,8 +9,7 @@ export const DIST_DIR = fileURLToPath(new URL('../dist', import.meta.url));
  * In Kubernetes nginx serves the same files (see nginx.conf); this server is
  * for `npm start` and the browser tests.
  */
-export const configSchema = z.object({
-  ...serviceVariables(3000),
+export const configSchema = httpServiceConfigSchema(3000, {
   // Where /api/... is forwarded: the Todo API's base URL.
   API_URL: z
     .string()
