@@ -1,9 +1,10 @@
 // Conversations live in the database: they survive an API restart, and a
 // second API process (another replica) continues them.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type Backend, embeddedBackend, freePort, postgresBackend, type ServiceProcess } from '@berth/testkit';
-import { call, chat, signIn, startApiProcess, startMcpProcess } from './assistant-stack.ts';
+import { before, describe, test } from 'node:test';
+import { embeddedBackend, postgresBackend, type ServiceProcess } from '@berth/testkit';
+import { chat } from './chat-client.ts';
+import { assistantForSuite, call, signIn } from './support.ts';
 
 interface Message {
   role: string;
@@ -22,24 +23,11 @@ for (const [name, startBackend] of [
   ['PostgreSQL 15 server', postgresBackend],
 ] as const) {
   describe(`conversation history on ${name}`, () => {
-    let backend: Backend;
+    const stack = assistantForSuite({ startBackend });
     let api: ServiceProcess;
-    let mcp: ServiceProcess;
-    let apiPort: number;
-    let mcpUrl: string;
 
-    before(async () => {
-      backend = await startBackend();
-      apiPort = await freePort();
-      const mcpPort = await freePort();
-      mcpUrl = `http://127.0.0.1:${mcpPort}`;
-      api = await startApiProcess(backend.env, mcpUrl, apiPort);
-      mcp = await startMcpProcess(api.url, mcpPort);
-    });
-    after(async () => {
-      await mcp?.stop();
-      await api?.stop();
-      await backend?.cleanup();
+    before(() => {
+      api = stack.api;
     });
 
     test('survives an API restart and continues where it left off', async () => {
@@ -49,7 +37,8 @@ for (const [name, startBackend] of [
       const conversationId = first.body.conversation_id;
 
       assert.equal(await api.stop(), 0);
-      api = await startApiProcess(backend.env, mcpUrl, apiPort);
+      api = await stack.startApi(new URL(stack.api.url).port);
+      stack.api = api;
 
       const kept = await messagesOf(api.url, token, conversationId);
       assert.equal(kept.status, 200);
@@ -93,7 +82,7 @@ for (const [name, startBackend] of [
       test('a second API process continues the same conversation', async () => {
         const token = await signIn(api.url, 'replicas@example.com', PASSWORD);
         const first = await chat(api.url, token, 'add call the plumber');
-        const second = await startApiProcess(backend.env, mcpUrl);
+        const second = await stack.startApi();
         try {
           const onSecond = await chat(second.url, token, 'complete it', first.body.conversation_id);
           assert.equal(onSecond.status, 200);

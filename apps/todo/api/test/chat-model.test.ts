@@ -4,36 +4,35 @@
 // whole and streamed.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Backend, embeddedBackend } from '@berth/testkit';
-import { type AssistantStack, call, chat, signIn, startAssistantStack } from './assistant-stack.ts';
+import { chat, serverSentEvents } from './chat-client.ts';
 import { API_KEY, type StandInModel, startStandInModel } from './stand-in-model.ts';
+import { assistantForSuite, call, send, signIn } from './support.ts';
 
 const MAX_STEPS = 3;
 const MODEL_TIMEOUT_MS = 1000;
 
 describe('LLM mode against a stand-in OpenAI-compatible provider', () => {
-  let backend: Backend;
   let model: StandInModel;
-  let stack: AssistantStack;
   let token: string;
 
   before(async () => {
-    backend = await embeddedBackend();
     model = await startStandInModel();
-    stack = await startAssistantStack(backend.env, {
+  });
+  const stack = assistantForSuite({
+    apiEnv: () => ({
       OPENAI_BASE_URL: model.baseUrl,
       OPENAI_API_KEY: API_KEY,
       CHAT_MODEL: 'stand-in-1',
       CHAT_MAX_STEPS: String(MAX_STEPS),
       CHAT_MODEL_TIMEOUT_MS: String(MODEL_TIMEOUT_MS),
       CHAT_MODEL_RETRIES: '0',
-    });
+    }),
+  });
+  before(async () => {
     token = await signIn(stack.api.url, 'model-chat@example.com', 'a long and unusual passphrase 42');
   });
   after(async () => {
-    await stack?.stop();
     await model?.close();
-    await backend?.cleanup();
   });
 
   const tasks = async () =>
@@ -87,19 +86,12 @@ describe('LLM mode against a stand-in OpenAI-compatible provider', () => {
   });
 
   test('streamed: tool-call fragments are assembled, the answer arrives as text deltas, then "done"', async () => {
-    const response = await fetch(`${stack.api.url}/api/chat/stream`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'add streamed bread, high priority' }),
+    const response = await send('POST', `${stack.api.url}/api/chat/stream`, {
+      token,
+      body: { message: 'add streamed bread, high priority' },
     });
     assert.equal(response.status, 200);
-    const events = (await response.text())
-      .trim()
-      .split('\n\n')
-      .map((block) => {
-        const [eventLine = '', dataLine = ''] = block.split('\n');
-        return { event: eventLine.replace('event: ', ''), data: JSON.parse(dataLine.replace('data: ', '')) };
-      });
+    const events = serverSentEvents(await response.text());
     const kinds = events.map((event) => event.event);
     assert.equal(kinds[0], 'conversation');
     assert.equal(kinds[1], 'tool_call');
@@ -136,10 +128,9 @@ describe('LLM mode against a stand-in OpenAI-compatible provider', () => {
 
   test('a client that leaves in the middle of a streamed answer harms nothing: the answer is still stored', async () => {
     const leaving = new AbortController();
-    const response = await fetch(`${stack.api.url}/api/chat/stream`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'take your time' }),
+    const response = await send('POST', `${stack.api.url}/api/chat/stream`, {
+      token,
+      body: { message: 'take your time' },
       signal: leaving.signal,
     });
     const reader = response.body?.getReader();

@@ -3,9 +3,9 @@
 // message in one conversation, the MCP tool calls it must make, the answer it
 // must give, and the state the tasks must be in afterwards.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { type Backend, embeddedBackend } from '@berth/testkit';
-import { type AssistantStack, type ChatAnswer, call, chat, signIn, startAssistantStack } from './assistant-stack.ts';
+import { before, describe, test } from 'node:test';
+import { type ChatAnswer, chat, serverSentEvents } from './chat-client.ts';
+import { assistantForSuite, call, send, signIn } from './support.ts';
 
 interface Task {
   id: number;
@@ -210,18 +210,11 @@ const steps: Step[] = [
 ];
 
 describe('offline chat end to end: HTTP → chat → MCP client → MCP server → Todo API', () => {
-  let backend: Backend;
-  let stack: AssistantStack;
+  const stack = assistantForSuite();
   let token: string;
 
   before(async () => {
-    backend = await embeddedBackend();
-    stack = await startAssistantStack(backend.env);
     token = await signIn(stack.api.url, 'offline-chat@example.com', 'a long and unusual passphrase 42');
-  });
-  after(async () => {
-    await stack?.stop();
-    await backend?.cleanup();
   });
 
   const tasksByTitle = async () => {
@@ -262,20 +255,13 @@ describe('offline chat end to end: HTTP → chat → MCP client → MCP server �
   });
 
   test('the stream variant sends the conversation, each tool call, the text and the final answer as events', async () => {
-    const response = await fetch(`${stack.api.url}/api/chat/stream`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ message: 'add stream test task #sse' }),
+    const response = await send('POST', `${stack.api.url}/api/chat/stream`, {
+      token,
+      body: { message: 'add stream test task #sse' },
     });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
-    const events = (await response.text())
-      .trim()
-      .split('\n\n')
-      .map((block) => {
-        const [eventLine = '', dataLine = ''] = block.split('\n');
-        return { event: eventLine.replace('event: ', ''), data: JSON.parse(dataLine.replace('data: ', '')) };
-      });
+    const events = serverSentEvents(await response.text());
     assert.deepEqual(
       events.map((event) => event.event),
       ['conversation', 'tool_call', 'delta', 'done'],

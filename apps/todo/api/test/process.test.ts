@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Backend, backends, postgresBackend, type RedisServer, startRedisServer } from '@berth/testkit';
-import { call, SECRET, signIn, startApi, waitFor } from './helpers.ts';
+import { call, JWT_SECRET, signIn, startTodoApi } from './support.ts';
+
+async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
 
 for (const { name: backendName, start: startBackend } of backends) {
   describe(`todo API process on ${backendName}`, () => {
@@ -18,7 +27,7 @@ for (const { name: backendName, start: startBackend } of backends) {
     after(() => backend.cleanup());
 
     test("seed 001's smoke test, as curl runs it; logs are JSON lines with no password or token", async () => {
-      const api = await startApi(backend.env);
+      const api = await startTodoApi(backend.env);
       try {
         const health = await fetch(`${api.url}/api/health`);
         assert.equal(health.status, 200);
@@ -52,7 +61,7 @@ for (const { name: backendName, start: startBackend } of backends) {
       const lines = api.output().trim().split('\n');
       for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), line);
       assert.ok(lines.some((line) => line.includes('"route":"/api/auth/login"')));
-      for (const secret of ['testpass123', SECRET, 'eyJ']) {
+      for (const secret of ['testpass123', JWT_SECRET, 'eyJ']) {
         assert.ok(!api.output().includes(secret), `the logs never contain ${secret.slice(0, 8)}…`);
       }
     });
@@ -63,14 +72,14 @@ describe('todo API configuration', () => {
   test('outside development a missing or short JWT secret stops the start, naming the variable, hiding the value', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'todo-config-'));
     try {
-      const missing = await startApi({ DATA_DIR: dataDir, JWT_SECRET: '' }, false);
+      const missing = await startTodoApi({ DATA_DIR: dataDir, JWT_SECRET: '' }, { wait: false });
       assert.equal(await missing.exited, 1);
       assert.match(missing.output(), /JWT_SECRET: is required \(or JWT_SECRET_KEY\) outside development/);
-      const short = await startApi({ DATA_DIR: dataDir, JWT_SECRET: 'too-short-secret' }, false);
+      const short = await startTodoApi({ DATA_DIR: dataDir, JWT_SECRET: 'too-short-secret' }, { wait: false });
       assert.equal(await short.exited, 1);
       assert.match(short.output(), /JWT_SECRET: must be at least 32 bytes outside development \(value hidden\)/);
       assert.ok(!short.output().includes('too-short-secret'));
-      const badRedis = await startApi({ DATA_DIR: dataDir, REDIS_URL: 'http://localhost:6379' }, false);
+      const badRedis = await startTodoApi({ DATA_DIR: dataDir, REDIS_URL: 'http://localhost:6379' }, { wait: false });
       assert.equal(await badRedis.exited, 1);
       assert.match(badRedis.output(), /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
     } finally {
@@ -81,15 +90,15 @@ describe('todo API configuration', () => {
   test("JWT_SECRET_KEY (the seeds' Secret key) is read; in development a generated secret survives restarts", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'todo-config-'));
     try {
-      const seeds = await startApi({ DATA_DIR: dataDir, JWT_SECRET: '', JWT_SECRET_KEY: SECRET.repeat(2) });
+      const seeds = await startTodoApi({ DATA_DIR: dataDir, JWT_SECRET: '', JWT_SECRET_KEY: JWT_SECRET.repeat(2) });
       await signIn(seeds.url, 'key@example.com');
       assert.equal(await seeds.stop(), 0);
 
       const devEnv = { DATA_DIR: dataDir, JWT_SECRET: '', NODE_ENV: 'development' };
-      const first = await startApi(devEnv);
+      const first = await startTodoApi(devEnv);
       const token = await signIn(first.url, 'dev@example.com');
       assert.equal(await first.stop(), 0);
-      const second = await startApi(devEnv);
+      const second = await startTodoApi(devEnv);
       try {
         assert.equal(
           (await call(second.url, 'GET', '/api/auth/me', { token })).status,
@@ -123,7 +132,7 @@ describe('two todo API processes sharing PostgreSQL 15 and Redis', () => {
   });
 
   test('logout on one process is honoured by the other; failed logins on both add up to 429 with Retry-After', async () => {
-    const [a, b] = await Promise.all([startApi(env()), startApi(env())]);
+    const [a, b] = await Promise.all([startTodoApi(env()), startTodoApi(env())]);
     try {
       const readiness = await call<{ checks: Record<string, string>; shared_state: string }>(
         a.url,
@@ -162,7 +171,7 @@ describe('two todo API processes sharing PostgreSQL 15 and Redis', () => {
   });
 
   test('Redis down: readiness 503, logins fail closed with 503, task reads keep working; all recover when Redis returns', async () => {
-    const api = await startApi(env());
+    const api = await startTodoApi(env());
     try {
       const token = await signIn(api.url, 'outage@example.com');
       const task = await call<{ id: number }>(api.url, 'POST', '/api/tasks', { token, body: { title: 'Survives' } });
@@ -217,7 +226,7 @@ describe('two todo API processes sharing PostgreSQL 15 and Redis', () => {
   });
 
   test('PostgreSQL down: /readiness and task calls are 503 (never 500); it recovers when PostgreSQL returns', async () => {
-    const api = await startApi({ ...env(), DB_CONNECT_TIMEOUT_MS: '1000', READINESS_TIMEOUT_MS: '1000' });
+    const api = await startTodoApi({ ...env(), DB_CONNECT_TIMEOUT_MS: '1000', READINESS_TIMEOUT_MS: '1000' });
     try {
       const token = await signIn(api.url, 'pg-outage@example.com');
       await backend.server?.stop();

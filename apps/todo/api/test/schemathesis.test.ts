@@ -8,11 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { type Backend, embeddedBackend, freePort, type ServiceProcess, spawnService } from '@berth/testkit';
-import { signIn, startApi } from './helpers.ts';
-
-const MCP_MAIN = fileURLToPath(new URL('../../mcp/src/main.ts', import.meta.url));
+import { type Backend, embeddedBackend, type ServiceProcess } from '@berth/testkit';
+import { type AssistantStack, signIn, startAssistantStack } from './support.ts';
 
 const SCHEMATHESIS = process.env.SCHEMATHESIS ?? 'schemathesis';
 
@@ -38,27 +35,20 @@ function schemathesis(args: string[], cwd: string): Promise<{ code: number | nul
 }
 
 let backend: Backend;
+let stack: AssistantStack;
 let api: ServiceProcess;
-let mcp: ServiceProcess;
 let workDir: string;
 
+// One hook each: hooks at the top level of a file run concurrently.
 before(async () => {
   backend = await embeddedBackend();
   workDir = mkdtempSync(join(tmpdir(), 'schemathesis-'));
   // The chat routes answer through the MCP server, so it runs too.
-  const mcpPort = await freePort();
-  api = await startApi({
-    ...backend.env,
-    LOG_LEVEL: 'warn',
-    REGISTER_LIMIT_PER_ADDRESS: '1000000',
-    LOGIN_LIMIT_PER_ADDRESS: '1000000',
-    TODO_MCP_URL: `http://127.0.0.1:${mcpPort}/mcp`,
-  });
-  mcp = await spawnService(MCP_MAIN, { env: { PORT: String(mcpPort), TODO_API_URL: api.url, SHUTDOWN_DRAIN_MS: '0' } });
+  stack = await startAssistantStack(backend.env, { LOG_LEVEL: 'warn' });
+  api = stack.api;
 });
 after(async () => {
-  await mcp.stop();
-  await api.stop();
+  await stack.stop();
   rmSync(workDir, { recursive: true, force: true });
   await backend.cleanup();
 });

@@ -5,21 +5,13 @@ import { parseConfig, type Service } from '@berth/service-kit';
 import { type Backend, embeddedBackend } from '@berth/testkit';
 import { buildTodoApi } from '../src/app.ts';
 import { configSchema } from '../src/config.ts';
-
-export const TEST_SECRET = 'test-secret-0123456789-abcdefghijklmnop';
+import { TEST_ENV } from './support.ts';
 
 export async function startTodoApi(env: Record<string, string>): Promise<Service> {
   return buildTodoApi(
     parseConfig(configSchema, {
       LOG_LEVEL: 'silent',
-      JWT_SECRET: TEST_SECRET,
-      // Cheap hashes keep tests fast; the cost parameters are exercised in passwords.test.ts.
-      ARGON2_MEMORY_KIB: '1024',
-      ARGON2_PASSES: '1',
-      SHUTDOWN_DRAIN_MS: '0',
-      // Every test request comes from one address; tests of the limits set their own.
-      REGISTER_LIMIT_PER_ADDRESS: '1000000',
-      LOGIN_LIMIT_PER_ADDRESS: '1000000',
+      ...TEST_ENV,
       ...env,
     }),
   );

@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { type Backend, embeddedBackend, type ServiceProcess } from '@berth/testkit';
-import { newAccount, startTodoApi, startTodoMcp } from './stack.ts';
+import { assistantForSuite, newAccount } from '@berth/todo-api/test-support';
 
 // The Inspector's own launcher (its `mcp-inspector` command); `--cli` selects the CLI mode.
 const INSPECTOR = join(
@@ -16,21 +15,11 @@ const INSPECTOR = join(
 );
 
 describe('the MCP Inspector CLI against the Todo MCP server', () => {
-  let backend: Backend;
-  let api: ServiceProcess;
-  let mcp: ServiceProcess;
+  const stack = assistantForSuite();
   let token: string;
 
   before(async () => {
-    backend = await embeddedBackend();
-    api = await startTodoApi(backend.env);
-    mcp = await startTodoMcp(api.url);
-    token = await newAccount(api.url, 'inspector');
-  });
-  after(async () => {
-    await mcp?.stop();
-    await api?.stop();
-    await backend?.cleanup();
+    token = await newAccount(stack.api.url, 'inspector');
   });
 
   /** Runs the Inspector CLI with the given arguments; resolves with its parsed JSON output. */
@@ -39,9 +28,12 @@ describe('the MCP Inspector CLI against the Todo MCP server', () => {
     const auth = withToken ? ['--header', `Authorization: Bearer ${token}`] : ['--stored-auth-only'];
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [INSPECTOR, '--cli', `${mcp.url}/mcp`, '--transport', 'http', ...auth, ...args],
+      [INSPECTOR, '--cli', `${stack.mcp.url}/mcp`, '--transport', 'http', ...auth, ...args],
       // Its catalog of servers goes to a scratch file, not the home directory.
-      { timeout: 60_000, env: { ...process.env, MCP_CATALOG_PATH: join(backend.env.DATA_DIR ?? '.', 'mcp.json') } },
+      {
+        timeout: 60_000,
+        env: { ...process.env, MCP_CATALOG_PATH: join(stack.backend.env.DATA_DIR ?? '.', 'mcp.json') },
+      },
     );
     return JSON.parse(stdout);
   }

@@ -2,9 +2,10 @@
 // against the real Todo API process on each database.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Backend, backends, type ServiceProcess } from '@berth/testkit';
+import { backends, type ServiceProcess } from '@berth/testkit';
+import { assistantForSuite, expiredToken, newAccount, postJson, startTodoMcp } from '@berth/todo-api/test-support';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { connectMcp, expiredToken, newAccount, postJson, startTodoApi, startTodoMcp } from './stack.ts';
+import { connectMcp } from './mcp-client.ts';
 
 interface ToolTask {
   id: number;
@@ -41,24 +42,19 @@ const titles = async (client: Client, args: Record<string, unknown> = {}) =>
 
 for (const { name: backendName, start } of backends) {
   describe(`Todo MCP server over Streamable HTTP, Todo API on ${backendName}`, () => {
-    let backend: Backend;
+    const stack = assistantForSuite({ startBackend: start });
     let api: ServiceProcess;
     let mcp: ServiceProcess;
     let ada: Client;
     let adaToken: string;
 
     before(async () => {
-      backend = await start();
-      api = await startTodoApi(backend.env);
-      mcp = await startTodoMcp(api.url);
+      ({ api, mcp } = stack);
       adaToken = await newAccount(api.url, 'ada');
       ada = await connectMcp(mcp.url, adaToken);
     });
     after(async () => {
       await ada?.close();
-      await mcp?.stop();
-      await api?.stop();
-      await backend?.cleanup();
     });
 
     test('lists the tools, each with a description and an input schema', async () => {

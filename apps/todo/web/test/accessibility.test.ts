@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Backend, embeddedBackend } from '@berth/testkit';
+import { send, signIn } from '@berth/todo-api/test-support';
 import type { Page } from 'playwright-core';
 import {
   ARTIFACTS,
@@ -55,14 +56,8 @@ describe('accessibility, keyboard and layout (embedded PGlite)', () => {
     backend = await embeddedBackend();
     stack = await startStack(backend);
     // One person with a realistic list: overdue, done, RTL, emoji, a long title.
-    const post = (path: string, body: unknown) =>
-      fetch(`${stack.api.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
-    await post('/api/auth/register', { email, password });
-    token = ((await (await post('/api/auth/login', { email, password })).json()) as { token: string }).token;
+    token = await signIn(stack.api.url, email, password);
+    const post = (path: string, body: unknown) => send('POST', `${stack.api.url}${path}`, { token, body });
     const tasks = [
       { title: 'Renew passport', priority: 'high', due_at: `${day(-3)}T23:59:59Z`, tags: ['admin'] },
       { title: 'Water the plants 🌱', priority: 'low', completed: true, tags: ['home'] },

@@ -3,73 +3,27 @@
 // assistant, and sees the task appear in the list without a reload.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import {
-  type Backend,
-  embeddedBackend,
-  freePort,
-  launchChromium,
-  type ServiceProcess,
-  spawnService,
-} from '@berth/testkit';
+import { type Backend, embeddedBackend } from '@berth/testkit';
 import type { Page } from 'playwright-core';
-import { ensureBuilt } from '../src/build.ts';
-import { DIST_DIR } from '../src/config.ts';
 import {
   createAccount,
-  JWT_SECRET,
   openApp,
   type Stack,
+  startStack,
   taskItem,
   uniqueEmail,
   visibleTitles,
   waitUntil,
 } from './stack.ts';
 
-const API_MAIN = fileURLToPath(import.meta.resolve('@berth/todo-api'));
-const MCP_MAIN = fileURLToPath(new URL('../../mcp/src/main.ts', import.meta.url));
-
 describe('the chat panel (embedded PGlite, offline assistant)', () => {
   let backend: Backend;
-  let mcp: ServiceProcess;
   let stack: Stack;
   let page: Page;
 
   before(async () => {
     backend = await embeddedBackend();
-    await ensureBuilt(DIST_DIR);
-    const mcpPort = await freePort();
-    const api = await spawnService(API_MAIN, {
-      env: {
-        ...backend.env,
-        JWT_SECRET,
-        ARGON2_MEMORY_KIB: '4096',
-        ARGON2_PASSES: '1',
-        SHUTDOWN_DRAIN_MS: '0',
-        TODO_MCP_URL: `http://127.0.0.1:${mcpPort}/mcp`,
-      },
-      readyPath: '/health',
-      timeoutMs: 60_000,
-    });
-    mcp = await spawnService(MCP_MAIN, {
-      env: { PORT: String(mcpPort), TODO_API_URL: api.url, SHUTDOWN_DRAIN_MS: '0' },
-    });
-    const web = await spawnService(fileURLToPath(new URL('../src/main.ts', import.meta.url)), {
-      env: { API_URL: api.url, STATIC_DIR: DIST_DIR, SHUTDOWN_DRAIN_MS: '0' },
-      readyPath: '/readyz',
-    });
-    const browser = await launchChromium();
-    stack = {
-      api,
-      web,
-      browser,
-      async stop() {
-        await browser.close();
-        await web.stop();
-        await mcp.stop();
-        await api.stop();
-      },
-    };
+    stack = await startStack(backend, { assistant: true });
     ({ page } = await openApp(stack));
   });
   after(async () => {

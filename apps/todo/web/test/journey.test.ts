@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Backend, backends } from '@berth/testkit';
+import { expiredToken } from '@berth/todo-api/test-support';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
   addTask,
   apiCall,
   createAccount,
   day,
-  expiredTokenFor,
   openApp,
   type Stack,
   signIn,
@@ -218,7 +218,7 @@ for (const { name: backendName, start } of backends) {
     test('a token that expires mid-session sends the person to sign-in with a message, keeping what they typed', async () => {
       const token = await tokenOf(page);
       const me = await apiCall<{ id: string }>(stack, token, 'GET', '/api/auth/me');
-      const expired = expiredTokenFor(me.body.id);
+      const expired = expiredToken(me.body.id);
       assert.equal((await apiCall(stack, expired, 'GET', '/api/tasks')).status, 401, 'the API refuses it');
       const form = page.getByRole('form', { name: 'Add a task' });
       await form.getByLabel('Title').fill('Typed before expiry');

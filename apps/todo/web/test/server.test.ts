@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { type Backend, embeddedBackend, freePort, type ServiceProcess, spawnService } from '@berth/testkit';
+import { send } from '@berth/todo-api/test-support';
 import { API_UNAVAILABLE } from '../src/api-proxy.ts';
 import { ensureBuilt } from '../src/build.ts';
 import { DIST_DIR } from '../src/config.ts';
@@ -62,11 +63,7 @@ describe('the local web server', () => {
   test('/api is forwarded to the API untouched: bodies, status codes, the Link header', async () => {
     const email = uniqueEmail('proxy');
     const post = (path: string, body: unknown, token?: string) =>
-      fetch(`${stack.web.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify(body),
-      });
+      send('POST', `${stack.web.url}${path}`, { token, body });
     assert.equal((await post('/api/auth/register', { email, password })).status, 201);
     const { token } = (await (await post('/api/auth/login', { email, password })).json()) as { token: string };
     for (const title of ['one', 'two', 'three']) assert.equal((await post('/api/tasks', { title }, token)).status, 201);

@@ -1,16 +1,15 @@
 // What the browser tests run against: the real Todo API (its own process, on
 // the backend under test) behind the real local web server serving the real
 // build, and Debian's Chromium.
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { type Backend, launchChromium, type ServiceProcess, spawnService } from '@berth/testkit';
+import { call, startAssistantStack, startTodoApi } from '@berth/todo-api/test-support';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ensureBuilt } from '../src/build.ts';
 import { DIST_DIR } from '../src/config.ts';
 
-const API_MAIN = fileURLToPath(import.meta.resolve('@berth/todo-api'));
 const WEB_MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
-export const JWT_SECRET = 'todo-web-browser-test-secret-0123456789';
 export const ARTIFACTS = fileURLToPath(new URL('../../../../test-artifacts/todo-web/', import.meta.url));
 
 export interface Stack {
@@ -20,22 +19,11 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(backend: Backend): Promise<Stack> {
+/** The web server and a browser in front of the API; with `assistant`, the MCP server too (for the chat panel). */
+export async function startStack(backend: Backend, options: { assistant?: boolean } = {}): Promise<Stack> {
   await ensureBuilt(DIST_DIR);
-  const api = await spawnService(API_MAIN, {
-    env: {
-      ...backend.env,
-      JWT_SECRET,
-      ARGON2_MEMORY_KIB: '4096',
-      ARGON2_PASSES: '1',
-      SHUTDOWN_DRAIN_MS: '0',
-      // Every test signs up and in many times from one address.
-      REGISTER_LIMIT_PER_ADDRESS: '1000',
-      LOGIN_LIMIT_PER_ADDRESS: '1000',
-    },
-    readyPath: '/health',
-    timeoutMs: 60_000,
-  });
+  const assistant = options.assistant ? await startAssistantStack(backend.env) : undefined;
+  const api = assistant?.api ?? (await startTodoApi(backend.env));
   const web = await spawnService(WEB_MAIN, {
     env: { API_URL: api.url, STATIC_DIR: DIST_DIR, SHUTDOWN_DRAIN_MS: '0' },
     readyPath: '/readyz',
@@ -48,7 +36,7 @@ export async function startStack(backend: Backend): Promise<Stack> {
     async stop() {
       await browser.close();
       await web.stop();
-      await api.stop();
+      await (assistant ?? api).stop();
     },
   };
 }
@@ -104,32 +92,8 @@ export async function tokenOf(page: Page): Promise<string> {
   return (JSON.parse(stored ?? '{}') as { token: string }).token;
 }
 
-export async function apiCall<T>(stack: Stack, token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.api.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
-
-/** A token the API itself would issue, signed with its secret, that expired an hour ago. */
-export function expiredTokenFor(userId: string): string {
-  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const now = Math.floor(Date.now() / 1000);
-  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({
-    sub: userId,
-    iss: 'berth-todo-api',
-    aud: 'berth-todo',
-    jti: randomUUID(),
-    iat: now - 7200,
-    exp: now - 3600,
-  })}`;
-  return `${unsigned}.${createHmac('sha256', JWT_SECRET).update(unsigned).digest('base64url')}`;
+export function apiCall<T>(stack: Stack, token: string, method: string, path: string, body?: unknown) {
+  return call<T>(stack.api.url, method, path, { token, body });
 }
 
 export interface NewTask {

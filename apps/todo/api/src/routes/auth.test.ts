@@ -4,11 +4,12 @@ import { after, before, describe, test } from 'node:test';
 import type { Service } from '@berth/service-kit';
 import { type Backend, backends } from '@berth/testkit';
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { client, startTodoApi, TEST_SECRET, todoApiForSuite } from '../../test/test-client.ts';
+import { AUDIENCE, ISSUER, JWT_SECRET } from '../../test/support.ts';
+import { client, startTodoApi, todoApiForSuite } from '../../test/test-client.ts';
 
-const secretKey = new TextEncoder().encode(TEST_SECRET);
+const secretKey = new TextEncoder().encode(JWT_SECRET);
 const claims = (sub: string) =>
-  new SignJWT({}).setSubject(sub).setIssuer('berth-todo-api').setAudience('berth-todo').setJti(crypto.randomUUID());
+  new SignJWT({}).setSubject(sub).setIssuer(ISSUER).setAudience(AUDIENCE).setJti(crypto.randomUUID());
 
 for (const { name: backendName, start } of backends) {
   describe(`accounts and tokens on ${backendName}`, () => {
