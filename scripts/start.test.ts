@@ -116,6 +116,12 @@ test("npm start on the machine's older Node fetches Node 24 from the npm registr
   }
 });
 
+/** A free port for every app of `npm start`, so runs never collide with each other or a developer's. */
+async function freshPorts(): Promise<Record<string, string>> {
+  const variables = ['NAMES_PORT', 'TODO_API_PORT', 'TODO_MCP_PORT', 'TODO_WEB_PORT'];
+  return Object.fromEntries(await Promise.all(variables.map(async (name) => [name, String(await freePort())])));
+}
+
 /** Runs `npm start` expecting it to refuse to start; returns its exit code and everything it printed. */
 async function startRefused(env: Record<string, string>) {
   const child = spawn(process.execPath, [START], {
@@ -172,10 +178,7 @@ test('a port in use is reported with the variable that moves the app elsewhere',
 test('npm start prints pages that answer, and readable logs without a line per request', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
   const env = {
-    NAMES_PORT: String(await freePort()),
-    TODO_API_PORT: String(await freePort()),
-    TODO_WEB_PORT: String(await freePort()),
-    TODO_MCP_PORT: String(await freePort()),
+    ...(await freshPorts()),
     DATA_DIR: dataDir,
     BERTH_LOGS: 'pretty',
   };
@@ -214,10 +217,7 @@ test('npm start prints pages that answer, and readable logs without a line per r
 test('a slow start says what it is doing, and a second npm start on the same data folder says who holds it', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
   const env = {
-    NAMES_PORT: String(await freePort()),
-    TODO_API_PORT: String(await freePort()),
-    TODO_WEB_PORT: String(await freePort()),
-    TODO_MCP_PORT: String(await freePort()),
+    ...(await freshPorts()),
     DATA_DIR: dataDir,
     BERTH_LOGS: 'pretty',
     BERTH_SLOW_START_MS: '0', // every start counts as slow here
@@ -227,10 +227,7 @@ test('a slow start says what it is doing, and a second npm start on the same dat
     assert.match(first.output(), /Names Manager is still starting: opening database \(\d+ s\)/);
     const second = await startRefused({
       ...env,
-      NAMES_PORT: String(await freePort()),
-      TODO_API_PORT: String(await freePort()),
-      TODO_WEB_PORT: String(await freePort()),
-      TODO_MCP_PORT: String(await freePort()),
+      ...(await freshPorts()),
     });
     assert.equal(second.code, 1);
     assert.match(second.output, /The embedded database in .* is in use by process \d+\. Stop that process/);
