@@ -15,3 +15,4 @@ export { freePort } from './ports.ts';
 export { type PostgresServer, startPostgresServer } from './postgres-server.ts';
 export { type RedisServer, startRedisServer } from './redis-server.ts';
 export { type ServiceProcess, type SpawnOptions, spawnService } from './service-process.ts';
+export { waitFor } from './wait.ts';

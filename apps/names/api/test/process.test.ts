@@ -4,7 +4,15 @@ import assert from 'node:assert/strict';
 import { Agent, request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Backend, backends, freePort, postgresBackend, type ServiceProcess, spawnService } from '@berth/testkit';
+import {
+  type Backend,
+  backends,
+  freePort,
+  postgresBackend,
+  type ServiceProcess,
+  spawnService,
+  waitFor,
+} from '@berth/testkit';
 
 const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const JSON_HEADERS = { 'content-type': 'application/json' };
@@ -188,15 +196,6 @@ describe('names API process on embedded PGlite', () => {
     }
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 interface Answer {
   status?: number;

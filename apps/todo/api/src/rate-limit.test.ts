@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createLogger } from '@berth/service-kit';
-import { type RedisServer, startRedisServer } from '@berth/testkit';
+import { type RedisServer, startRedisServer, waitFor } from '@berth/testkit';
 import type { Redis } from 'ioredis';
 import { type CounterStore, consume, LimitExceeded, MemoryCounterStore, RedisCounterStore } from './rate-limit.ts';
 import { connectRedis, SharedStateUnavailableError } from './redis.ts';
@@ -123,15 +123,8 @@ describe('Redis-backed windows and revocations (a real redis-server)', () => {
           () => true,
           () => false,
         ),
+      'the store to answer again',
+      15_000,
     );
   });
 });
-
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail('timed out');
-}

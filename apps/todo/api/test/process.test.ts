@@ -6,17 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type Backend, backends, postgresBackend, type RedisServer, startRedisServer } from '@berth/testkit';
+import { type Backend, backends, postgresBackend, type RedisServer, startRedisServer, waitFor } from '@berth/testkit';
 import { call, JWT_SECRET, signIn, startTodoApi } from './support.ts';
-
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 for (const { name: backendName, start: startBackend } of backends) {
   describe(`todo API process on ${backendName}`, () => {
