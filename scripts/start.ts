@@ -72,7 +72,6 @@ const PROGRESS_EVERY_MS = 5000;
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 const host = process.env.HOST ?? 'localhost';
-const showLine = createLogView(logViewOptions(process.env, process.stdout.isTTY === true));
 const children = new Map<string, ChildProcess>();
 /** The last thing each service logged, to say what it is doing while it starts. */
 const lastMessage = new Map<string, string>();
@@ -96,15 +95,6 @@ if (busy.length > 0) {
   process.exit(1);
 }
 
-function remember(app: App, line: string): void {
-  try {
-    const { msg } = JSON.parse(line) as { msg?: unknown };
-    if (typeof msg === 'string' && msg !== 'request completed') lastMessage.set(app.id, msg);
-  } catch {
-    // not a log line
-  }
-}
-
 function launch(app: App): ChildProcess {
   const child = spawn(process.execPath, [resolve(root, app.entry)], {
     env: {
@@ -118,9 +108,11 @@ function launch(app: App): ChildProcess {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const showLine = createLogView(logViewOptions(process.env, process.stdout.isTTY === true), (message) =>
+    lastMessage.set(app.id, message),
+  );
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
-      remember(app, line);
       const shown = showLine(line);
       if (shown !== undefined) console.log(`[${app.id}] ${shown}`);
     });

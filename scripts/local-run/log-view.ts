@@ -21,8 +21,15 @@ export function logViewOptions(env: NodeJS.ProcessEnv, isTerminal: boolean): Log
 /** The kit's message for its one line per request (packages/service-kit). */
 const REQUEST_LINE = 'request completed';
 
-/** Returns a function that turns one line of a service's output into what to print, or undefined to hide it. */
-export function createLogView(options: LogViewOptions): (line: string) => string | undefined {
+/**
+ * Returns a function that turns one line of a service's output into what to print, or undefined
+ * to hide it. `onMessage` hears each log line's message but the per-request ones (what the
+ * service is doing), from the same parse.
+ */
+export function createLogView(
+  options: LogViewOptions,
+  onMessage: (message: string) => void = () => {},
+): (line: string) => string | undefined {
   const pretty = prettyFactory({
     colorize: options.colour,
     singleLine: true,
@@ -36,6 +43,7 @@ export function createLogView(options: LogViewOptions): (line: string) => string
     } catch {
       return line; // not a log line (a stack trace, a tool's output): show it as it is
     }
+    if (typeof entry?.msg === 'string' && entry.msg !== REQUEST_LINE) onMessage(entry.msg);
     if (!options.requests && entry?.msg === REQUEST_LINE) return undefined;
     return options.format === 'json' ? line : pretty(line).trimEnd();
   };
