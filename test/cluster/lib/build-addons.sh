@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # go install the node/add-on components from their Go modules (static, CGO off):
-#   containerd (+ shim, ctr), CoreDNS, metrics-server, local-path-provisioner.
+#   containerd (+ shim, ctr), CoreDNS, metrics-server, local-path-provisioner, Traefik.
 # Output: $BERTH_CACHE/<component>-<version>/bin/
-# Usage: build-addons.sh [containerd|coredns|metrics-server|local-path-provisioner]...
+# Usage: build-addons.sh [containerd|coredns|metrics-server|local-path-provisioner|traefik]...
 # shellcheck source=SCRIPTDIR/common.sh
 source "$(dirname "$0")/common.sh"
 build() { # name version tags module pkg...
@@ -14,14 +14,15 @@ build() { # name version tags module pkg...
   build_started
   # wrapper module: go install pkg@version refuses modules with exclude/replace directives
   mkdir -p "$out/src"
-  printf 'module berth.local/%s-build\n\ngo 1.26\n\nrequire %s %s\n' "$name" "$mod" "$ver" > "$out/src/go.mod"
+  printf 'module berth.local/%s-build\n\ngo 1.26\n\nrequire %s %s\n%s\n' "$name" "$mod" "$ver" "${GOMOD_EXTRA:-}" > "$out/src/go.mod"
   if [ -n "${MAIN_GO:-}" ]; then printf '%s\n' "$MAIN_GO" > "$out/src/main.go"; fi
+  if [ -n "${PREPARE:-}" ]; then ( cd "$out/src" && "$PREPARE" ); fi
   ( cd "$out/src" && CGO_ENABLED=0 GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -tags "$tags" -ldflags "-s -w $LDX" -o "$out/bin/${MAIN_GO:+$name}" "$@" )
   build_done "$name-$ver"
   touch "$out/.done"
 }
 want() { [ $# -eq 0 ] && return 0; local w; for w in "${SEL[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
-SEL=("$@"); [ ${#SEL[@]} -gt 0 ] || SEL=(containerd coredns metrics-server local-path-provisioner)
+SEL=("$@"); [ ${#SEL[@]} -gt 0 ] || SEL=(containerd coredns metrics-server local-path-provisioner traefik)
 if want containerd; then
   LDX="-X github.com/containerd/containerd/version.Version=$CONTAINERD_VERSION"
   build containerd "$CONTAINERD_VERSION" "no_btrfs no_devmapper no_zfs no_aufs" github.com/containerd/containerd \
@@ -64,4 +65,37 @@ if want metrics-server; then
 fi
 if want local-path-provisioner; then
   LDX=""; build local-path-provisioner "$LOCAL_PATH_VERSION" "" github.com/rancher/local-path-provisioner github.com/rancher/local-path-provisioner
+fi
+# Traefik, the ingress controller k3s ships. Its go.mod points three modules at copies the
+# module proxy does not serve; the wrapper points them at local directories instead (see
+# lib/traefik/): its empty configuration extension module, v0.4.0 of the basic-auth library
+# plus the two functions Traefik's fork adds, and lego with only the DNS-01 providers whose
+# SDKs the proxy has (the test cluster issues no certificates).
+traefik_sources() { # run in the wrapper module's directory
+  local lego auth
+  lego=$(GOFLAGS=-mod=mod go mod download -json github.com/go-acme/lego/v5@v5.4.1 | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  auth=$(GOFLAGS=-mod=mod go mod download -json github.com/abbot/go-http-auth@v0.4.0 | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  rm -rf lego auth ext && cp -r "$lego" lego && cp -r "$auth" auth && chmod -R u+w lego auth
+  mkdir ext
+  cp "$CLUSTER_DIR/lib/traefik/dns_providers.go" lego/providers/dns/zz_gen_dns_providers.go
+  cp "$CLUSTER_DIR/lib/traefik/auth_compat.go" auth/berth_compat.go
+  cp "$CLUSTER_DIR/lib/traefik/ext.go" ext/ext.go
+  printf 'module github.com/abbot/go-http-auth\n\ngo 1.21\n' > auth/go.mod
+  printf 'module github.com/traefik/traefik/dynamic/ext\n\ngo 1.24\n' > ext/go.mod
+  # Its CRDs, for lib/start.sh (the build's output directory is the parent of this one).
+  cp "$(GOFLAGS=-mod=mod go mod download -json "github.com/traefik/traefik/v3@$TRAEFIK_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')/docs/content/reference/dynamic-configuration/kubernetes-crd-definition-v1.yml" ../crds.yaml
+  chmod u+w ../crds.yaml
+}
+if want traefik; then
+  LDX="-X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION" PREPARE=traefik_sources GOMOD_EXTRA='
+replace github.com/traefik/traefik/dynamic/ext => ./ext
+
+replace github.com/abbot/go-http-auth => ./auth
+
+replace github.com/go-acme/lego/v5 => ./lego
+
+replace github.com/gorilla/mux => github.com/containous/mux v0.0.0-20250523120546-41b6ec3aed59
+
+exclude github.com/tencentcloud/tencentcloud-sdk-go v3.0.83+incompatible' \
+    build traefik "$TRAEFIK_VERSION" "" github.com/traefik/traefik/v3 github.com/traefik/traefik/v3/cmd/traefik
 fi

