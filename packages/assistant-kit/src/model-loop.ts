@@ -67,7 +67,10 @@ function doneSoFar(calls: readonly ToolCallRecord[], nothing: string): string {
 }
 
 /** One client per settings; `run` plays one turn. */
-export function modelLoop(settings: ModelSettings, words: { nothingDone: string } = { nothingDone: 'Nothing was changed.' }) {
+export function modelLoop(
+  settings: ModelSettings,
+  words: { nothingDone: string } = { nothingDone: 'Nothing was changed.' },
+) {
   const client = new OpenAI({
     // The client insists on a key; local servers ignore it.
     apiKey: settings.apiKey ?? 'not-needed',
@@ -143,7 +146,9 @@ export function modelLoop(settings: ModelSettings, words: { nothingDone: string 
         try {
           reply = turn.stream ? await streamed(messages, tools, turn.onText) : await whole(messages, tools);
         } catch (error) {
-          return say(`${providerFailure(error, settings)} ${doneSoFar(calls, words.nothingDone)} Please try again in a moment.`);
+          return say(
+            `${providerFailure(error, settings)} ${doneSoFar(calls, words.nothingDone)} Please try again in a moment.`,
+          );
         }
         if (reply.toolCalls.length === 0) {
           if (reply.content.trim() === '') return say('The language model gave an empty answer. Please try again.');
