@@ -42,6 +42,8 @@ export async function mcp(ctx: Context, { positionals, options }: CommandInput<t
   const app = ctx.app(positionals[0]);
   const scope = scopeOf(ctx.namespace(app), options['allow-namespace']);
   const allowWrite = options['allow-write'] === true;
+  // An assistant starts this server: an unreachable cluster is said once, at start, not by every tool.
+  await ctx.cluster();
   const make = () => createBerthMcpServer({ ctx, app, scope, allowWrite });
   const say = (text: string) => process.stderr.write(`${text}\n`);
   const what = `app ${app.name}, namespaces ${scope.allowed.join(', ')}, ${allowWrite ? 'read and write (changes need confirm: true)' : 'read-only'}`;
