@@ -86,7 +86,8 @@ describe('berth mcp tools through the MCP SDK client', () => {
       assert.deepEqual(box.tools.map((t) => t.name).sort(), [...READ_TOOLS, ...WRITE_TOOLS].sort());
       for (const name of WRITE_TOOLS) {
         const tool = box.tools.find((t) => t.name === name);
-        const properties = (tool?.inputSchema as { properties: Record<string, unknown> }).properties;
+        assert.ok(tool, name);
+        const properties = (tool.inputSchema as { properties: Record<string, unknown> }).properties;
         assert.ok(properties.confirm, `${name} has confirm`);
       }
     } finally {
