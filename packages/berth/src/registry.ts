@@ -72,7 +72,8 @@ export interface CommandSpec<O extends Options = Options> {
   summary: string;
   usage: string;
   description: string;
-  positionals: { name: string; required: boolean }[];
+  /** `rest`: the last positional takes every word after it, joined with spaces. */
+  positionals: { name: string; required: boolean; rest?: boolean }[];
   options: O;
   examples: string[];
   load: () => Promise<Handler<O>>;
@@ -370,10 +371,10 @@ export const COMMANDS = [
     name: 'ask',
     load: async () => (await import('./commands/ask.ts')).ask,
     summary: 'ask about or act on the app in plain words ("why is the database failing?")',
-    usage: 'berth ask "<question>" [-n ns] [--yes] [--model name --base-url url]',
+    usage: 'berth ask <question...> [-n ns] [--yes] [--model name --base-url url]',
     description:
       "The tools of berth mcp behind plain words. Offline, it understands the common requests: scale a component, show logs, why a component is failing (the causes and fixes berth doctor finds), the cluster's health, what uses the most CPU or memory, pods with failing health checks, the PVCs and where they are mounted, the network policies that affect a pod, recent events, restart, roll back. With a model (--model or $BERTH_MODEL, and an OpenAI-compatible endpoint: --base-url, $OPENAI_BASE_URL, or $OPENAI_API_KEY for OpenAI) the model plans with the same tools. Before anything changes it prints what it will do and asks; --yes skips the question, and without a terminal and without --yes nothing changes. Like berth mcp, it never works outside the app's namespace and each --allow-namespace.",
-    positionals: [{ name: 'question', required: true }],
+    positionals: [{ name: 'question', required: true, rest: true }],
     options: ASK_OPTIONS,
     examples: [
       app('ask "why is the database pod failing?" -n names-dev'),

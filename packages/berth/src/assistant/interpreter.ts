@@ -121,7 +121,7 @@ async function act(intent: Intent, tools: ToolBox, app: AppWords): Promise<strin
       const problems = diagnosis.findings.filter((f) => f.severity !== 'info');
       const subject = diagnosis.component ? `the ${diagnosis.component} component` : 'the app';
       if (problems.length === 0) {
-        return `I find nothing wrong with ${subject} right now (checked ${diagnosis.checked.pods} pods, ${diagnosis.checked.services} services, ${diagnosis.checked.pvcs} PVCs). If it failed earlier, ask for its events or its logs.`;
+        return `I find nothing wrong with ${subject} right now (berth doctor looked at the namespace's ${diagnosis.checked.pods} pods, ${diagnosis.checked.services} services and ${diagnosis.checked.pvcs} PVCs). If it failed earlier, ask for its events or its logs.`;
       }
       return [
         `${problems.length === 1 ? 'This is' : `These ${problems.length} things are`} wrong with ${subject}:`,
