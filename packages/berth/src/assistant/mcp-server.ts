@@ -5,6 +5,7 @@ import type { Context } from '../context.ts';
 import { BerthError } from '../exit-codes.ts';
 import {
   type Answer,
+  apiMessage,
   clusterHealth,
   diagnoseNamespace,
   events,
@@ -79,12 +80,8 @@ function failure(error: unknown): ToolResult {
   if (error instanceof ToolRefusal) return refused(error.message);
   if (error instanceof BerthError) return refused(`${error.message}${error.next ? ` (next: ${error.next})` : ''}`);
   const status = (error as { code?: unknown }).code;
-  const body = (error as { body?: unknown }).body;
-  if (typeof status === 'number') {
-    return refused(
-      `the Kubernetes API answered ${status}: ${typeof body === 'string' ? body.slice(0, 300) : ''}`.trim(),
-    );
-  }
+  if (typeof status === 'number')
+    return refused(`the Kubernetes API answered ${status}: ${apiMessage(error).slice(0, 300)}`);
   return refused(error instanceof Error ? error.message : String(error));
 }
 

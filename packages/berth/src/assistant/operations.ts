@@ -58,6 +58,20 @@ export function componentOf(app: AppDefinition, release: string, given: string):
   throw new ToolRefusal(`app ${app.name} has no component "${given}" (components: ${app.components.join(', ')})`);
 }
 
+/** The message of a Kubernetes API error (its Status body), else the error's own. */
+export function apiMessage(error: unknown): string {
+  const body = (error as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      const status = JSON.parse(body) as { message?: unknown };
+      if (typeof status.message === 'string') return status.message;
+    } catch {
+      return body;
+    }
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 // ---------------------------------------------------------------- status
 
 export async function status(t: Target): Promise<Answer> {
@@ -184,8 +198,7 @@ export async function logs(
         });
         entries.push({ pod: name, container: container.name, lines: text.split('\n').filter((l) => l !== '') });
       } catch (error) {
-        const message = (error as { body?: string }).body ?? String(error);
-        entries.push({ pod: name, container: container.name, lines: [], error: message.slice(0, 300) });
+        entries.push({ pod: name, container: container.name, lines: [], error: apiMessage(error).slice(0, 300) });
       }
     }
   }
@@ -631,7 +644,7 @@ export async function planScale(t: Target, given: string, replicas: number): Pro
       }
       await kubectl(t, ['scale', `${workload.kind}/${workload.name}`, `--replicas=${replicas}`]);
       return {
-        text: `Done: ${workload.kind}/${workload.name} in ${t.namespace} is set to ${replicas} replica${replicas === 1 ? '' : 's'} (was ${workload.replicas})${hpa ? `; hpa/${hpa.metadata?.name} keeps ${Math.max(1, replicas)}–${Math.max(1, newMax)}` : ''}. Pods start or stop now; the status tool shows them.`,
+        text: `Done: ${workload.kind}/${workload.name} in ${t.namespace} is set to ${replicas} replica${replicas === 1 ? '' : 's'} (was ${workload.replicas})${hpa ? `; hpa/${hpa.metadata?.name} keeps ${Math.max(1, replicas)}–${Math.max(1, newMax)}` : ''}. Pods start or stop now; berth status shows them.`,
         data: {
           done: true,
           namespace: t.namespace,
@@ -652,7 +665,7 @@ export async function planRestart(t: Target, given: string): Promise<Plan> {
     async apply() {
       await kubectl(t, ['rollout', 'restart', `${workload.kind}/${workload.name}`]);
       return {
-        text: `Done: ${workload.kind}/${workload.name} in ${t.namespace} is restarting (rolling); the status tool shows the new pods.`,
+        text: `Done: ${workload.kind}/${workload.name} in ${t.namespace} is restarting (rolling); berth status shows the new pods.`,
         data: { done: true, namespace: t.namespace, workload: `${workload.kind}/${workload.name}` },
       };
     },

@@ -4,6 +4,7 @@ import type { AppDefinition } from '../apps/descriptor.ts';
 import { confirmingToolBox } from '../assistant/confirm.ts';
 import type { AppWords } from '../assistant/intent.ts';
 import { interpret } from '../assistant/interpreter.ts';
+import { isWriteTool } from '../assistant/mcp-server.ts';
 import type { Scope } from '../assistant/scope.ts';
 import { openBerthTools } from '../assistant/session.ts';
 import type { Context } from '../context.ts';
@@ -101,10 +102,17 @@ export async function ask(ctx: Context, { positionals, options }: CommandInput<t
       namespaces: scope.allowed,
       answer,
       tool_calls: session.calls,
-      changed: session.calls.some((call) => !call.is_error && call.arguments.confirm === true),
+      changed: session.calls.some(
+        (call) => isWriteTool(call.name) && !call.is_error && call.arguments.confirm === true,
+      ),
     });
-    if (declined) {
-      out.error('nothing was changed: the change was not confirmed', 'answer y when asked, or pass --yes');
+    // A change was asked for and none was made (not confirmed, refused, or failed): scripts see it.
+    const writes = session.calls.filter((call) => isWriteTool(call.name));
+    if (writes.length > 0 && !writes.some((call) => !call.is_error && call.arguments.confirm === true)) {
+      out.error(
+        declined ? 'nothing was changed: the change was not confirmed' : 'nothing was changed',
+        declined ? 'answer y when asked, or pass --yes' : undefined,
+      );
       return EXIT.failed;
     }
     return EXIT.ok;
