@@ -46,6 +46,20 @@ describe('parseCommandLine', () => {
     assert.equal(parsed.values.json, true);
   });
 
+  test('ask takes its question quoted or as the words that follow, options anywhere among them', () => {
+    for (const argv of [
+      ['ask', 'why is the api failing?', '-n', 'names-dev'],
+      ['ask', 'why', 'is', '-n', 'names-dev', 'the', 'api', 'failing?'],
+    ]) {
+      const parsed = parseCommandLine(argv);
+      assert.ok('command' in parsed);
+      assert.deepEqual(parsed.positionals, ['why is the api failing?'], argv.join(' '));
+      assert.equal(parsed.values.namespace, 'names-dev');
+    }
+    usage(() => parseCommandLine(['ask']), /missing <question>/);
+    usage(() => parseCommandLine(['status', 'extra']), /unexpected argument "extra"/);
+  });
+
   test('global options anywhere, short -n, --opt=value form, Windows paths kept verbatim', () => {
     const parsed = parseCommandLine([
       'restore',

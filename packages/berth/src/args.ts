@@ -60,7 +60,13 @@ export function parseCommandLine(argv: string[]): Parsed {
   }
   const values = parsed.values as Values;
   if (values.help) return { help: commandHelp(spec) };
-  const positionals = parsed.positionals;
+  let positionals = parsed.positionals;
+  const last = spec.positionals.at(-1);
+  if (last?.rest && positionals.length > spec.positionals.length) {
+    // The last positional takes every word after it: berth ask why is the api failing
+    const head = positionals.slice(0, spec.positionals.length - 1);
+    positionals = [...head, positionals.slice(head.length).join(' ')];
+  }
   const required = spec.positionals.filter((p) => p.required).length;
   if (positionals.length < required) {
     const missing = spec.positionals[positionals.length];

@@ -183,6 +183,8 @@ const CLUSTER_COMMANDS = [
   ['backup', '--app', 'names', '-o', join(dir, 'never.dump')],
   ['restore', '--app', 'names', new URL(import.meta.url).pathname],
   ['load', '--app', 'names'],
+  ['mcp', 'names'],
+  ['ask', 'why is the api failing?', '--app', 'names'],
 ];
 
 for (const runtime of RUNTIMES) {

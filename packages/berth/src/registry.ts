@@ -72,7 +72,8 @@ export interface CommandSpec<O extends Options = Options> {
   summary: string;
   usage: string;
   description: string;
-  positionals: { name: string; required: boolean }[];
+  /** `rest`: the last positional takes every word after it, joined with spaces. */
+  positionals: { name: string; required: boolean; rest?: boolean }[];
   options: O;
   examples: string[];
   load: () => Promise<Handler<O>>;
@@ -169,6 +170,44 @@ export const LOAD_OPTIONS = {
   connections: { type: 'string', value: 'C', description: 'concurrent connections (default 10)' },
   url: { type: 'string', value: 'U', description: 'base URL (default: found from the Service)' },
   path: { type: 'string', value: 'p', description: 'request path (default: the app’s list endpoint)' },
+} as const satisfies Options;
+
+const ALLOW_NAMESPACE = {
+  type: 'string',
+  multiple: true,
+  value: 'ns',
+  description: 'another namespace the tools may work in (repeatable); all others are refused',
+} as const satisfies OptionSpec;
+
+export const MCP_OPTIONS = {
+  'allow-write': {
+    type: 'boolean',
+    description:
+      'also offer the tools that change the cluster (scale, restart, rollback); each still needs confirm: true',
+  },
+  'allow-namespace': ALLOW_NAMESPACE,
+  listen: {
+    type: 'string',
+    value: '[host:]port',
+    description: 'serve MCP over Streamable HTTP at http://host:port/mcp instead of stdio (host default 127.0.0.1)',
+  },
+} as const satisfies Options;
+
+export const ASK_OPTIONS = {
+  yes: { type: 'boolean', short: 'y', description: 'do what was asked without asking to confirm (for scripts)' },
+  'allow-namespace': ALLOW_NAMESPACE,
+  model: {
+    type: 'string',
+    value: 'name',
+    description: 'plan with this language model (default $BERTH_MODEL; none: the offline interpreter answers)',
+  },
+  'base-url': {
+    type: 'string',
+    value: 'url',
+    description:
+      "the model's OpenAI-compatible endpoint (default $OPENAI_BASE_URL, else OpenAI's; the key is $OPENAI_API_KEY)",
+  },
+  offline: { type: 'boolean', description: 'use the offline interpreter even when a model is configured' },
 } as const satisfies Options;
 
 export const COMMANDS = [
@@ -312,6 +351,37 @@ export const COMMANDS = [
     positionals: [],
     options: LOAD_OPTIONS,
     examples: [app('load'), app('load --duration 2m --connections 50')],
+  }),
+  command({
+    name: 'mcp',
+    load: async () => (await import('./commands/mcp.ts')).mcp,
+    summary: "berth's operations as MCP tools for an AI assistant (stdio, or HTTP with --listen)",
+    usage: 'berth mcp [app] [-n ns] [--allow-namespace ns]... [--allow-write] [--listen [host:]port]',
+    description:
+      "An MCP server (Model Context Protocol) whose tools are berth's operations on the app: status, diagnose (berth doctor's findings with their fixes), logs (bounded), events, top (metrics-server), cluster_health, volumes and network_policies. Read-only unless --allow-write, which adds scale, restart and rollback; each of those changes nothing unless called with confirm: true, and says what it would do otherwise. The tools act with your kubeconfig in the app's namespace (and each --allow-namespace) only: any other namespace is refused. It speaks over stdio (for an assistant that starts it) or, with --listen, Streamable HTTP at http://host:port/mcp (127.0.0.1 unless you name a host).",
+    positionals: [{ name: 'app', required: false }],
+    options: MCP_OPTIONS,
+    examples: [
+      app('mcp names -n names-dev'),
+      app('mcp names -n names-dev --allow-write'),
+      app('mcp names -n names-dev --listen 8765'),
+    ],
+  }),
+  command({
+    name: 'ask',
+    load: async () => (await import('./commands/ask.ts')).ask,
+    summary: 'ask about or act on the app in plain words ("why is the database failing?")',
+    usage: 'berth ask <question...> [-n ns] [--yes] [--model name --base-url url]',
+    description:
+      "The tools of berth mcp behind plain words. Offline, it understands the common requests: scale a component, show logs, why a component is failing (the causes and fixes berth doctor finds), the cluster's health, what uses the most CPU or memory, pods with failing health checks, the PVCs and where they are mounted, the network policies that affect a pod, recent events, restart, roll back. With a model (--model or $BERTH_MODEL, and an OpenAI-compatible endpoint: --base-url, $OPENAI_BASE_URL, or $OPENAI_API_KEY for OpenAI) the model plans with the same tools. Before anything changes it prints what it will do and asks; --yes skips the question, and without a terminal and without --yes nothing changes. Like berth mcp, it never works outside the app's namespace and each --allow-namespace.",
+    positionals: [{ name: 'question', required: true, rest: true }],
+    options: ASK_OPTIONS,
+    examples: [
+      app('ask "why is the database pod failing?" -n names-dev'),
+      app('ask "scale the api to 3 replicas" -n names-dev --yes'),
+      app('ask "show me the logs of the frontend pod"'),
+      app('ask "what uses the most memory?" --model llama3.1 --base-url http://localhost:11434/v1'),
+    ],
   }),
 ] as const;
 

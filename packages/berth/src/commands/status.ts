@@ -1,11 +1,11 @@
+import type { AppDefinition } from '../apps/descriptor.ts';
 import type { Context } from '../context.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { helmStatus, selector } from '../release.ts';
 import { readWorkloads } from '../workloads.ts';
 
-export async function status(ctx: Context): Promise<ExitCode> {
-  const { out } = ctx;
-  const app = ctx.app();
+/** A release's state as `berth status` shows it (and the `status` tool of berth mcp answers). */
+export async function readStatus(ctx: Context, app: AppDefinition) {
   const namespace = ctx.namespace(app);
   const release = ctx.release(app);
   const kube = await ctx.cluster();
@@ -18,12 +18,7 @@ export async function status(ctx: Context): Promise<ExitCode> {
     kube.discovery.listNamespacedEndpointSlice({ namespace }),
     kube.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, labelSelector }),
   ]);
-  if (!helm && workloads.length === 0) {
-    out.bad(`release ${release} is not installed in namespace ${namespace}`);
-    out.result({ installed: false, release, namespace });
-    out.error(`nothing deployed as ${release} in ${namespace}`, `berth up ${app.name}`);
-    return EXIT.unhealthy;
-  }
+  if (!helm && workloads.length === 0) return { installed: false as const, release, namespace };
   const podRows = pods.items
     .filter((p) => p.status?.phase !== 'Succeeded')
     .map((p) => ({
@@ -54,6 +49,35 @@ export async function status(ctx: Context): Promise<ExitCode> {
     max: h.spec?.maxReplicas ?? 0,
     cpu: h.status?.currentMetrics?.find((m) => m.type === 'Resource')?.resource?.current?.averageUtilization,
   }));
+  const healthy =
+    helm?.status !== 'failed' && workloads.every((w) => w.ready >= w.desired) && podRows.every((p) => p.ready);
+  return {
+    installed: true as const,
+    release,
+    namespace,
+    helm,
+    healthy,
+    workloads,
+    pods: podRows,
+    services: serviceRows,
+    hpa: hpaRows,
+  };
+}
+
+export type AppStatus = Awaited<ReturnType<typeof readStatus>>;
+
+export async function status(ctx: Context): Promise<ExitCode> {
+  const { out } = ctx;
+  const app = ctx.app();
+  const state = await readStatus(ctx, app);
+  const { release, namespace } = state;
+  if (!state.installed) {
+    out.bad(`release ${release} is not installed in namespace ${namespace}`);
+    out.result({ installed: false, release, namespace });
+    out.error(`nothing deployed as ${release} in ${namespace}`, `berth up ${app.name}`);
+    return EXIT.unhealthy;
+  }
+  const { helm, workloads, pods: podRows, services: serviceRows, hpa: hpaRows, healthy } = state;
   out.line(
     `release ${release} in ${namespace}: ${helm ? `revision ${helm.revision}, ${helm.status}` : 'not a Helm release'}`,
   );
@@ -79,19 +103,7 @@ export async function status(ctx: Context): Promise<ExitCode> {
         ` replicas ${h.current} (desired ${h.desired}, ${h.min}–${h.max}), CPU ${h.cpu === undefined ? 'unknown' : `${h.cpu}%`}`,
     );
   }
-  const healthy =
-    helm?.status !== 'failed' && workloads.every((w) => w.ready >= w.desired) && podRows.every((p) => p.ready);
-  out.result({
-    installed: true,
-    release,
-    namespace,
-    helm,
-    healthy,
-    workloads,
-    pods: podRows,
-    services: serviceRows,
-    hpa: hpaRows,
-  });
+  out.result(state);
   if (!healthy) {
     out.error('not everything is ready', `berth doctor ${app.name}${ctx.namespaceFlag()}`);
     return EXIT.unhealthy;

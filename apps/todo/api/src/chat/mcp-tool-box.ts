@@ -1,6 +1,7 @@
+import { mcpToolBox, type RecordingToolBox } from '@berth/assistant-kit';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { ChatEvent, ToolBox, ToolCallRecord, ToolDescription, ToolOutcome } from './turn.ts';
+import type { ChatEvent } from './turn.ts';
 
 /** The MCP server could not be reached or would not list its tools. */
 export class ToolsUnavailableError extends Error {
@@ -10,9 +11,7 @@ export class ToolsUnavailableError extends Error {
   }
 }
 
-export interface McpSession extends ToolBox {
-  /** Every call made so far, in order. */
-  readonly calls: readonly ToolCallRecord[];
+export interface McpSession extends RecordingToolBox {
   close(): Promise<void>;
 }
 
@@ -32,57 +31,21 @@ export async function openMcpSession(options: {
   const transport = new StreamableHTTPClientTransport(new URL(options.url), {
     requestInit: { headers: { authorization: `Bearer ${options.token}` } },
   });
-  let tools: ToolDescription[];
+  let box: RecordingToolBox;
   try {
     await client.connect(transport, { timeout: options.timeoutMs });
-    const listed = await client.listTools(undefined, { timeout: options.timeoutMs });
-    tools = listed.tools.map((tool) => ({
-      name: tool.name,
-      description: tool.description ?? '',
-      inputSchema: tool.inputSchema as Record<string, unknown>,
-    }));
+    box = await mcpToolBox(client, {
+      timeoutMs: options.timeoutMs,
+      onCall: (call) => options.onEvent?.({ type: 'tool_call', call }),
+    });
   } catch (error) {
     await client.close().catch(() => undefined);
     throw new ToolsUnavailableError(error);
   }
-  const calls: ToolCallRecord[] = [];
-
   return {
-    tools,
-    calls,
-    async call(name, args): Promise<ToolOutcome> {
-      let outcome: ToolOutcome;
-      try {
-        const result = (await client.callTool({ name, arguments: args }, undefined, {
-          timeout: options.timeoutMs,
-        })) as {
-          isError?: boolean;
-          content?: { type: string; text?: string }[];
-          structuredContent?: unknown;
-        };
-        const text = (result.content ?? [])
-          .filter((part) => part.type === 'text')
-          .map((part) => part.text ?? '')
-          .join('\n');
-        outcome = { isError: result.isError === true, text, structured: result.structuredContent };
-      } catch (error) {
-        // A protocol-level failure (unknown tool, timeout, server gone): the brain gets it as a tool error.
-        outcome = {
-          isError: true,
-          text: error instanceof Error ? error.message : String(error),
-          structured: undefined,
-        };
-      }
-      const record: ToolCallRecord = {
-        name,
-        arguments: args,
-        result: outcome.isError ? outcome.text : (outcome.structured ?? outcome.text),
-        is_error: outcome.isError,
-      };
-      calls.push(record);
-      options.onEvent?.({ type: 'tool_call', call: record });
-      return outcome;
-    },
+    tools: box.tools,
+    calls: box.calls,
+    call: (name, args) => box.call(name, args),
     close: () => client.close(),
   };
 }

@@ -4,32 +4,9 @@
  * Both brains, the offline interpreter and a language model, meet here.
  */
 
-export interface ToolCallRecord {
-  name: string;
-  arguments: Record<string, unknown>;
-  /** The tool's structured result, or its text when it has none. */
-  result: unknown;
-  is_error: boolean;
-}
+import type { ToolBox, ToolCallRecord } from '@berth/assistant-kit';
 
-export interface ToolDescription {
-  name: string;
-  description: string;
-  inputSchema: Record<string, unknown>;
-}
-
-export interface ToolOutcome {
-  isError: boolean;
-  /** The tool's text content (its error message when isError). */
-  text: string;
-  structured: unknown;
-}
-
-/** The tools as a brain sees them; every call goes through the MCP client and is recorded. */
-export interface ToolBox {
-  readonly tools: readonly ToolDescription[];
-  call(name: string, args: Record<string, unknown>): Promise<ToolOutcome>;
-}
+export type { ToolBox, ToolCallRecord, ToolDescription, ToolOutcome } from '@berth/assistant-kit';
 
 export interface HistoryMessage {
   role: 'user' | 'assistant';
