@@ -3,13 +3,12 @@
 // same matrix goes through the real API server in test/cluster/.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { HELM, helmTemplate, type K8sObject, KUBE_VERSION, podSpecs, renderChart } from '@berth/testkit';
+import { HELM, helmTemplate, type K8sObject, KUBE_VERSION, renderChart } from '@berth/testkit';
+import { assertHardenedPods, kubeScoreFindings } from '../test/chart-checks.ts';
 import { chartMatrix } from '../test/chart-matrix.ts';
 
 const run = promisify(execFile);
@@ -55,24 +54,7 @@ for (const { name, options, expectedFindings = {} } of chartMatrix(CHART)) {
     });
 
     test('every pod meets PodSecurity "restricted" and mounts no service-account token', () => {
-      for (const { owner, spec } of podSpecs(objects)) {
-        assert.equal(spec.securityContext?.runAsNonRoot, true, `${owner} runAsNonRoot`);
-        assert.equal(spec.securityContext?.seccompProfile?.type, 'RuntimeDefault', `${owner} seccomp`);
-        assert.equal(spec.automountServiceAccountToken, false, `${owner} token automount`);
-        assert.ok(!spec.hostNetwork && !spec.hostPID && !spec.hostIPC, `${owner} host namespaces`);
-        for (const volume of spec.volumes ?? []) assert.equal(volume.hostPath, undefined, `${owner} hostPath`);
-        for (const container of [...spec.containers, ...(spec.initContainers ?? [])]) {
-          const where = `${owner}/${container.name}`;
-          const security = container.securityContext ?? {};
-          assert.equal(security.allowPrivilegeEscalation, false, `${where} allowPrivilegeEscalation`);
-          assert.deepEqual(security.capabilities?.drop, ['ALL'], `${where} drops ALL capabilities`);
-          assert.equal(security.readOnlyRootFilesystem, true, `${where} read-only root`);
-          assert.ok(container.resources?.requests?.cpu && container.resources?.requests?.memory, `${where} requests`);
-          assert.ok(container.resources?.limits?.cpu && container.resources?.limits?.memory, `${where} limits`);
-          assert.match(container.image, /:[\w.-]+$/, `${where} image has a tag`);
-          assert.doesNotMatch(container.image, /:latest$/, `${where} image is not latest`);
-        }
-      }
+      assertHardenedPods(objects);
     });
 
     test('the API rolls with zero unavailable, has its probes, and restarts on config change', () => {
@@ -96,21 +78,7 @@ for (const { name, options, expectedFindings = {} } of chartMatrix(CHART)) {
 
     const exclusions = { ...KUBE_SCORE_EXCLUSIONS, ...expectedFindings };
     test(`kube-score finds nothing beyond ${Object.keys(exclusions).length} explained exclusions`, async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'kube-score-'));
-      writeFileSync(join(dir, 'manifest.yaml'), manifest);
-      const args = [
-        'score',
-        join(dir, 'manifest.yaml'),
-        '--output-format',
-        'ci',
-        '--kubernetes-version',
-        `v${KUBE_VERSION.split('.').slice(0, 2).join('.')}`,
-      ];
-      for (const check of Object.keys(exclusions)) args.push('--ignore-test', check);
-      const { stdout } = await run(process.env.KUBE_SCORE ?? 'kube-score', args).catch(
-        (error: { stdout: string }) => error,
-      );
-      const findings = stdout.split('\n').filter((line) => /^\[(WARNING|CRITICAL)\]/.test(line));
+      const findings = await kubeScoreFindings(manifest, Object.keys(exclusions));
       assert.deepEqual(findings, []);
     });
   });

@@ -49,3 +49,80 @@ export function chartMatrix(chart: string): MatrixCase[] {
     },
   ];
 }
+
+/**
+ * The Todo chart's combinations: the shipped values files, the database and
+ * Redis in the release or outside it, each way of giving a credential, the
+ * Ingress on or off (with TLS), a language model configured.
+ */
+export function todoChartMatrix(chart: string): MatrixCase[] {
+  const values = (file: string) => ({ valuesFiles: [join(chart, file)] });
+  return [
+    { name: 'default values', options: {} },
+    { name: 'values-dev.yaml', options: values('values-dev.yaml') },
+    { name: 'values-prod.yaml', options: values('values-prod.yaml') },
+    {
+      name: 'external PostgreSQL and Redis by URL (--set), secrets given by value',
+      options: {
+        set: {
+          'postgresql.enabled': 'false',
+          'externalDatabase.url': 'postgres://todo:secret@db.example.com:5432/todo',
+          'redis.enabled': 'false',
+          'externalRedis.url': 'redis://:secret@redis.example.com:6379/0',
+          'auth.jwtSecret': 'a-signing-key-of-at-least-thirty-two-bytes',
+        },
+      },
+    },
+    {
+      name: 'external PostgreSQL and Redis from existing Secrets, every credential from a Secret',
+      options: {
+        set: {
+          'postgresql.enabled': 'false',
+          'externalDatabase.existingSecret': 'todo-database',
+          'redis.enabled': 'false',
+          'externalRedis.existingSecret': 'todo-redis',
+          'auth.existingSecret': 'todo-jwt',
+          'assistant.model': 'gpt-4o-mini',
+          'assistant.existingSecret': 'todo-openai',
+        },
+      },
+    },
+    {
+      name: 'in-chart PostgreSQL and Redis with given passwords, a model behind its own endpoint',
+      options: {
+        set: {
+          'postgresql.auth.password': 'given-db-password',
+          'redis.auth.password': 'given-redis-password',
+          'assistant.model': 'llama3.1',
+          'assistant.baseUrl': 'http://ollama.ai.svc:11434/v1',
+        },
+      },
+    },
+    {
+      name: 'Ingress off, NodePort web, autoscaling, PDB and NetworkPolicies off',
+      options: {
+        set: {
+          'ingress.enabled': 'false',
+          'web.service.type': 'NodePort',
+          'web.service.nodePort': '30180',
+          'api.autoscaling.enabled': 'false',
+          'api.podDisruptionBudget.enabled': 'false',
+          'web.podDisruptionBudget.enabled': 'false',
+          'mcp.podDisruptionBudget.enabled': 'false',
+          'networkPolicy.enabled': 'false',
+        },
+      },
+      expectedFindings: {
+        'pod-networkpolicy': 'this case turns NetworkPolicies off',
+        'deployment-has-poddisruptionbudget': 'this case turns the PodDisruptionBudgets off',
+        'service-type': 'this case exposes the web app on a NodePort',
+      },
+    },
+    {
+      name: 'Ingress with TLS from an existing Secret and a class',
+      options: {
+        set: { 'ingress.className': 'nginx', 'ingress.tls.enabled': 'true', 'ingress.tls.secretName': 'todo-tls' },
+      },
+    },
+  ];
+}

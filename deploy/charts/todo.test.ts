@@ -1,0 +1,209 @@
+// Level 4 of the testing ladder for deploy/charts/todo: lint, render over a
+// matrix of values (database and Redis in the release or outside it, each way
+// of giving a credential, ingress on or off), and check what every rendered
+// object must satisfy. The same matrix goes through the real API server, in a
+// namespace that enforces PodSecurity "restricted", in test/cluster/apps/todo.test.ts.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { HELM, helmTemplate, type K8sObject, KUBE_VERSION, renderChart } from '@berth/testkit';
+import { assertHardenedPods, kubeScoreFindings } from '../test/chart-checks.ts';
+import { todoChartMatrix } from '../test/chart-matrix.ts';
+
+const run = promisify(execFile);
+const CHART = fileURLToPath(new URL('./todo', import.meta.url));
+
+/** kube-score findings accepted, each with the reason; anything else it reports fails. */
+const KUBE_SCORE_EXCLUSIONS: Record<string, string> = {
+  'container-image-pull-policy':
+    'Tags are immutable git SHAs; local clusters run imported images (Never) and Always would break them',
+  'deployment-has-host-podantiaffinity':
+    'Replicas are spread with topologySpreadConstraints (kube-score only recognises podAntiAffinity)',
+  'statefulset-has-host-podantiaffinity': 'PostgreSQL and Redis run one pod each',
+  'statefulset-has-poddisruptionbudget':
+    'One PostgreSQL and one Redis pod: a PDB would block every node drain; the HA option is the answer',
+};
+
+const byComponent = (objects: K8sObject[], kind: string, component: string) =>
+  objects.find((o) => o.kind === kind && o.metadata.labels?.['app.kubernetes.io/component'] === component);
+const env = (container: { env?: { name: string; value?: string; valueFrom?: unknown }[] }, name: string) =>
+  container.env?.find((e) => e.name === name);
+
+test('helm lint --strict is clean for default, dev and prod values', async () => {
+  for (const values of [[], ['values-dev.yaml'], ['values-prod.yaml']]) {
+    const { stdout } = await run(HELM, [
+      'lint',
+      '--strict',
+      CHART,
+      '--kube-version',
+      KUBE_VERSION,
+      ...values.flatMap((v) => ['--values', join(CHART, v)]),
+    ]);
+    assert.match(stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    assert.doesNotMatch(stdout, /\[(WARNING|ERROR)\]/, stdout);
+  }
+});
+
+for (const { name, options, expectedFindings = {} } of todoChartMatrix(CHART)) {
+  describe(`rendered with ${name}`, () => {
+    let objects: K8sObject[] = [];
+    let manifest = '';
+    test('renders web, api and mcp with their Services', async () => {
+      manifest = await helmTemplate(CHART, options);
+      objects = await renderChart(CHART, options);
+      for (const component of ['web', 'api', 'mcp']) {
+        assert.ok(byComponent(objects, 'Deployment', component), `${component} Deployment`);
+        assert.ok(byComponent(objects, 'Service', component), `${component} Service`);
+      }
+    });
+
+    test('every pod meets PodSecurity "restricted" and mounts no service-account token', () => {
+      assertHardenedPods(objects);
+    });
+
+    test('each workload has its own ServiceAccount, none with a token', () => {
+      const accounts = objects.filter((o) => o.kind === 'ServiceAccount');
+      for (const account of accounts) assert.equal(account.automountServiceAccountToken, false);
+      const workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+      const used = workloads.map((w) => w.spec.template.spec.serviceAccountName);
+      assert.equal(new Set(used).size, workloads.length, `one account each: ${used.join(', ')}`);
+      for (const account of used)
+        assert.ok(
+          accounts.some((a) => a.metadata.name === account),
+          account,
+        );
+    });
+
+    test('web, api and mcp roll with zero unavailable, probe real health routes and restart on config change', () => {
+      for (const component of ['web', 'api', 'mcp']) {
+        const deployment = byComponent(objects, 'Deployment', component);
+        assert.equal(deployment?.spec.strategy.rollingUpdate.maxUnavailable, 0, component);
+        assert.match(deployment?.spec.template.metadata.annotations['checksum/config'], /^[0-9a-f]{64}$/);
+        const container = deployment?.spec.template.spec.containers[0];
+        assert.ok(container.livenessProbe.httpGet.path && container.readinessProbe.httpGet.path, component);
+        assert.equal(deployment?.spec.template.spec.topologySpreadConstraints.length, 1, component);
+      }
+      const api = byComponent(objects, 'Deployment', 'api')?.spec.template.spec.containers[0];
+      assert.equal(api.readinessProbe.httpGet.path, '/readiness');
+      assert.equal(api.livenessProbe.httpGet.path, '/health');
+    });
+
+    const exclusions = { ...KUBE_SCORE_EXCLUSIONS, ...expectedFindings };
+    test(`kube-score finds nothing beyond ${Object.keys(exclusions).length} explained exclusions`, async () => {
+      assert.deepEqual(await kubeScoreFindings(manifest, Object.keys(exclusions)), []);
+    });
+  });
+}
+
+describe('the database, Redis and credentials', () => {
+  const apiEnv = async (set: Record<string, string>) => {
+    const objects = await renderChart(CHART, { set });
+    return { objects, container: byComponent(objects, 'Deployment', 'api')?.spec.template.spec.containers[0] };
+  };
+
+  test('in-chart PostgreSQL and Redis: a StatefulSet each, and the API reaches them by Service name', async () => {
+    const { objects, container } = await apiEnv({});
+    assert.ok(byComponent(objects, 'StatefulSet', 'db'));
+    assert.ok(byComponent(objects, 'StatefulSet', 'redis'));
+    const config = objects.find((o) => o.kind === 'ConfigMap');
+    assert.equal(config?.data.DB_HOST, 'names-todo-db');
+    assert.match(
+      env(container, 'REDIS_URL')?.value ?? '',
+      /^redis:\/\/:\$\(REDIS_PASSWORD\)@names-todo-redis:6379\/0$/,
+    );
+    // $(REDIS_PASSWORD) expands only when REDIS_PASSWORD is defined before REDIS_URL.
+    const names = container.env.map((e: { name: string }) => e.name);
+    assert.ok(names.indexOf('REDIS_PASSWORD') < names.indexOf('REDIS_URL'));
+  });
+
+  test('external PostgreSQL and Redis: no StatefulSets, URLs from the chart Secret or the given one', async () => {
+    const byValue = await apiEnv({
+      'postgresql.enabled': 'false',
+      'externalDatabase.url': 'postgres://u:p@db.example.com/todo',
+      'redis.enabled': 'false',
+      'externalRedis.url': 'redis://r.example.com:6379',
+    });
+    assert.equal(byValue.objects.filter((o) => o.kind === 'StatefulSet').length, 0);
+    const secret = byValue.objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'names-todo-app');
+    assert.equal(Buffer.from(secret?.data.DATABASE_URL, 'base64').toString(), 'postgres://u:p@db.example.com/todo');
+    assert.deepEqual(env(byValue.container, 'DATABASE_URL')?.valueFrom, {
+      secretKeyRef: { name: 'names-todo-app', key: 'DATABASE_URL' },
+    });
+    const bySecret = await apiEnv({
+      'postgresql.enabled': 'false',
+      'externalDatabase.existingSecret': 'mine',
+      'externalDatabase.existingSecretKey': 'url',
+      'redis.enabled': 'false',
+      'externalRedis.existingSecret': 'mine-too',
+    });
+    assert.deepEqual(env(bySecret.container, 'DATABASE_URL')?.valueFrom, {
+      secretKeyRef: { name: 'mine', key: 'url' },
+    });
+    assert.deepEqual(env(bySecret.container, 'REDIS_URL')?.valueFrom, {
+      secretKeyRef: { name: 'mine-too', key: 'REDIS_URL' },
+    });
+  });
+
+  test('the signing key: generated when not given, used when given, and not in any chart Secret with existingSecret', async () => {
+    const jwtOf = async (set: Record<string, string>) => {
+      const secret = (await renderChart(CHART, { set })).find(
+        (o) => o.kind === 'Secret' && o.metadata.name === 'names-todo-app',
+      );
+      return secret?.data.JWT_SECRET && Buffer.from(secret.data.JWT_SECRET, 'base64').toString();
+    };
+    assert.match((await jwtOf({})) ?? '', /^[A-Za-z0-9]{48}$/);
+    assert.equal(await jwtOf({ 'auth.jwtSecret': 'k'.repeat(40) }), 'k'.repeat(40));
+    assert.equal(await jwtOf({ 'auth.existingSecret': 'jwt' }), undefined);
+    const { container } = await apiEnv({ 'auth.existingSecret': 'jwt', 'auth.existingSecretKey': 'key' });
+    assert.deepEqual(env(container, 'JWT_SECRET')?.valueFrom, { secretKeyRef: { name: 'jwt', key: 'key' } });
+  });
+
+  test('the model endpoint is opened in the egress policy only when a model is configured', async () => {
+    const egressPorts = async (set: Record<string, string>) => {
+      const policy = (await renderChart(CHART, { set })).find(
+        (o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'names-todo-api',
+      );
+      return policy?.spec.egress.flatMap((rule: { ports?: { port: number | string }[] }) =>
+        (rule.ports ?? []).map((p) => p.port),
+      );
+    };
+    assert.ok(!(await egressPorts({})).includes(443));
+    assert.ok((await egressPorts({ 'assistant.model': 'gpt-4o-mini', 'assistant.apiKey': 'sk-test' })).includes(443));
+  });
+});
+
+describe('bad values fail with the name of the value', () => {
+  const rejects = async (set: Record<string, string>, message: RegExp) => {
+    await assert.rejects(helmTemplate(CHART, { set }), (error: Error) => {
+      assert.match(error.message, message);
+      return true;
+    });
+  };
+
+  test('a missing required credential', async () => {
+    await rejects(
+      { 'postgresql.enabled': 'false' },
+      /externalDatabase\.url or externalDatabase\.existingSecret is required/,
+    );
+    await rejects({ 'redis.enabled': 'false' }, /externalRedis\.url or externalRedis\.existingSecret is required/);
+    await rejects({ 'ingress.tls.enabled': 'true' }, /ingress\.tls\.secretName is required/);
+    await rejects({ 'assistant.model': 'gpt-4o-mini' }, /assistant\.model is set but the model has no endpoint/);
+    await rejects({ 'auth.jwtSecret': 'short' }, /auth\/jwtSecret/);
+  });
+
+  test('an unknown key at any level', async () => {
+    await rejects({ replicas: '3' }, /additional properties 'replicas' not allowed/);
+    await rejects({ 'api.replica': '3' }, /additional properties 'replica' not allowed/);
+    await rejects({ 'postgresql.auth.pasword': 'x' }, /additional properties 'pasword' not allowed/);
+  });
+
+  test('a wrong type or form', async () => {
+    await rejects({ 'api.replicas': 'three' }, /api\/replicas/);
+    await rejects({ 'api.image.tag': 'latest' }, /api\/image\/tag/);
+    await rejects({ 'externalDatabase.url': 'mysql://x' }, /externalDatabase\/url/);
+    await rejects({ 'redis.auth.password': 'has spaces' }, /redis\/auth\/password/);
+  });
+});

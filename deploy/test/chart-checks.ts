@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type K8sObject, KUBE_VERSION, podSpecs } from '@berth/testkit';
+
+const run = promisify(execFile);
+
+/**
+ * What every pod a chart renders must satisfy: PodSecurity "restricted", no
+ * service-account token, no host namespaces or paths, a read-only root,
+ * requests and limits, and a pinned image tag.
+ */
+export function assertHardenedPods(objects: K8sObject[]): void {
+  const pods = podSpecs(objects);
+  assert.ok(pods.length > 0, 'the chart renders pods');
+  for (const { owner, spec } of pods) {
+    assert.equal(spec.securityContext?.runAsNonRoot, true, `${owner} runAsNonRoot`);
+    assert.equal(spec.securityContext?.seccompProfile?.type, 'RuntimeDefault', `${owner} seccomp`);
+    assert.equal(spec.automountServiceAccountToken, false, `${owner} token automount`);
+    assert.ok(!spec.hostNetwork && !spec.hostPID && !spec.hostIPC, `${owner} host namespaces`);
+    for (const volume of spec.volumes ?? []) assert.equal(volume.hostPath, undefined, `${owner} hostPath`);
+    for (const container of [...spec.containers, ...(spec.initContainers ?? [])]) {
+      const where = `${owner}/${container.name}`;
+      const security = container.securityContext ?? {};
+      assert.equal(security.allowPrivilegeEscalation, false, `${where} allowPrivilegeEscalation`);
+      assert.deepEqual(security.capabilities?.drop, ['ALL'], `${where} drops ALL capabilities`);
+      assert.equal(security.readOnlyRootFilesystem, true, `${where} read-only root`);
+      assert.ok(container.resources?.requests?.cpu && container.resources?.requests?.memory, `${where} requests`);
+      assert.ok(container.resources?.limits?.cpu && container.resources?.limits?.memory, `${where} limits`);
+      assert.match(container.image, /:[\w.-]+$/, `${where} image has a tag`);
+      assert.doesNotMatch(container.image, /:latest$/, `${where} image is not latest`);
+    }
+  }
+}
+
+/** kube-score's WARNING and CRITICAL lines for a rendered manifest, minus the checks excluded. */
+export async function kubeScoreFindings(manifest: string, excluded: string[]): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'kube-score-'));
+  writeFileSync(join(dir, 'manifest.yaml'), manifest);
+  const args = [
+    'score',
+    join(dir, 'manifest.yaml'),
+    '--output-format',
+    'ci',
+    '--kubernetes-version',
+    `v${KUBE_VERSION.split('.').slice(0, 2).join('.')}`,
+  ];
+  for (const check of excluded) args.push('--ignore-test', check);
+  const { stdout } = await run(process.env.KUBE_SCORE ?? 'kube-score', args).catch(
+    (error: { stdout: string }) => error,
+  );
+  return stdout.split('\n').filter((line) => /^\[(WARNING|CRITICAL)\]/.test(line));
+}
