@@ -60,6 +60,8 @@ export interface LoadOptions {
   pauseMs?: number;
   /** Which statuses count as answered; default 2xx and 3xx. */
   answered?: (status: number) => boolean;
+  /** Sent with every request: a Host for an Ingress rule, an Authorization. */
+  headers?: Record<string, string>;
 }
 
 export interface RunningLoad {
@@ -86,7 +88,7 @@ export function startLoad(url: string, options: LoadOptions): RunningLoad {
   const one = () =>
     new Promise<void>((resolve) => {
       const t0 = performance.now();
-      const req = send(url, { agent, timeout: 10_000 }, (res) => {
+      const req = send(url, { agent, timeout: 10_000, headers: options.headers ?? {} }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {

@@ -190,8 +190,17 @@ export interface HttpAnswer {
   ms: number;
 }
 
-/** One HTTP request on a fresh connection, as a browser behind a NodePort makes them. */
-export function httpRequest(url: string, method = 'GET', body?: unknown, timeoutMs = 10_000): Promise<HttpAnswer> {
+/**
+ * One HTTP request on a fresh connection, as a browser behind a NodePort makes them;
+ * `headers` adds a Host (for an Ingress rule) or an Authorization.
+ */
+export function httpRequest(
+  url: string,
+  method = 'GET',
+  body?: unknown,
+  timeoutMs = 10_000,
+  headers: Record<string, string> = {},
+): Promise<HttpAnswer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -201,7 +210,7 @@ export function httpRequest(url: string, method = 'GET', body?: unknown, timeout
         method,
         agent: false,
         timeout: timeoutMs,
-        headers: payload === undefined ? {} : { 'content-type': 'application/json' },
+        headers: { ...(payload === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       },
       (res) => {
         let text = '';
@@ -228,8 +237,13 @@ export interface LoadReport {
  * arrive through a NodePort or an ingress); every non-2xx or error is a failure. This is
  * `berth load`'s generator, so the suites measure the way operators do.
  */
-export function startLoad(url: string, clients = 4): { stop(): Promise<LoadReport> } {
+export function startLoad(
+  url: string,
+  clients = 4,
+  headers: Record<string, string> = {},
+): { stop(): Promise<LoadReport> } {
   const load = startBerthLoad(url, {
+    headers,
     connections: clients,
     keepAlive: false,
     pauseMs: 10,
