@@ -256,3 +256,59 @@ export function startLoad(
     },
   };
 }
+
+/** The environment `berth` runs in on the test cluster: its kubeconfig, kubectl and helm, and buildah on the cluster's image store. */
+export const BERTH_ENV: NodeJS.ProcessEnv = {
+  ...process.env,
+  KUBECONFIG,
+  BERTH_KUBECTL: KUBECTL,
+  BERTH_HELM: process.env.HELM ?? 'helm',
+  CONTAINERS_CONF: join(CLUSTER_DIR, 'lib/containers.conf'),
+  CONTAINERS_STORAGE_CONF: join(CLUSTER_DIR, 'lib/storage.conf'),
+  NO_COLOR: '1',
+};
+
+/** What `berth up` needs on this cluster to build and import images: buildah without a registry, and load-image. */
+export const BERTH_BUILD_FLAGS = [
+  '--builder',
+  'buildah',
+  '--builder-arg=--pull=never',
+  '--builder-arg=--network=host',
+  '--builder-arg=--isolation=chroot',
+  '--builder-arg=--layers=false',
+  // npm ci in the image build must trust this machine's registry proxy.
+  ...hostTrustVolumes()
+    .filter((arg) => arg !== '--volume')
+    .map((volume) => `--builder-arg=--volume=${volume}`),
+  '--loader',
+  join(CLUSTER_DIR, 'load-image'),
+];
+
+export interface BerthRun extends RunResult {
+  /** The parsed document when the command was given --json, else {}. */
+  json: Record<string, unknown>;
+}
+
+/** Runs the berth CLI from the repository as a user would; a non-zero exit is a result, not an error. */
+export async function berthCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<BerthRun> {
+  const main = join(REPO, 'packages/berth/src/main.ts');
+  const result = await run(process.execPath, [main, ...args], {
+    env: { ...BERTH_ENV, ...env },
+    allowFailure: true,
+    cwd: REPO,
+  });
+  let json: Record<string, unknown> = {};
+  if (args.includes('--json')) {
+    try {
+      json = JSON.parse(result.stdout) as Record<string, unknown>;
+    } catch {
+      throw new Error(`berth ${args.join(' ')} --json printed no JSON document:\n${result.stdout}\n${result.stderr}`);
+    }
+  }
+  return { ...result, json };
+}
+
+/** A berth run's exit code and output, for an assertion's message. */
+export function explainRun(result: RunResult): string {
+  return `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
+}

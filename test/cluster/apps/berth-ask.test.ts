@@ -13,10 +13,12 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  BERTH_BUILD_FLAGS,
+  BERTH_ENV,
+  berthCli,
   eventually,
-  hostTrustVolumes,
+  explainRun,
   KUBECONFIG,
-  KUBECTL,
   kubectl,
   kubectlJson,
   REPO,
@@ -30,49 +32,17 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 const MAIN = join(REPO, 'packages/berth/src/main.ts');
 const NS = 'ask-names';
 const NODE_PORT = 30095;
-const ENV: NodeJS.ProcessEnv = {
-  ...process.env,
-  KUBECONFIG,
-  BERTH_KUBECTL: KUBECTL,
-  BERTH_HELM: process.env.HELM ?? 'helm',
-  CONTAINERS_CONF: join(REPO, 'test/cluster/lib/containers.conf'),
-  CONTAINERS_STORAGE_CONF: join(REPO, 'test/cluster/lib/storage.conf'),
-  NO_COLOR: '1',
-  BERTH_MODEL: '',
-  OPENAI_BASE_URL: '',
-  OPENAI_API_KEY: '',
-};
-const BUILD_FLAGS = [
-  '--builder',
-  'buildah',
-  '--builder-arg=--pull=never',
-  '--builder-arg=--network=host',
-  '--builder-arg=--isolation=chroot',
-  '--builder-arg=--layers=false',
-  ...hostTrustVolumes()
-    .filter((arg) => arg !== '--volume')
-    .map((volume) => `--builder-arg=--volume=${volume}`),
-  '--loader',
-  join(REPO, 'test/cluster/load-image'),
-];
+// No model from the machine's environment: each test says whether it wants one.
+const ENV: NodeJS.ProcessEnv = { BERTH_MODEL: '', OPENAI_BASE_URL: '', OPENAI_API_KEY: '' };
+const BUILD_FLAGS = BERTH_BUILD_FLAGS;
 const READ_TOOLS = ['cluster_health', 'diagnose', 'events', 'logs', 'network_policies', 'status', 'top', 'volumes'];
 const WRITE_TOOLS = ['restart', 'rollback', 'scale'];
 
-interface Berth {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-async function berth(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Berth> {
-  return run(process.execPath, [MAIN, ...args], { env: { ...ENV, ...env }, allowFailure: true, cwd: REPO });
-}
+const berth = (args: string[], env: NodeJS.ProcessEnv = {}) => berthCli(args, { ...ENV, ...env });
 
 const ask = (question: string, ...extra: string[]) => berth(['ask', question, '-n', NS, ...extra]);
 
-function explain(result: Berth): string {
-  return `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
-}
+const explain = explainRun;
 
 interface Pod {
   metadata: { name: string; labels?: Record<string, string> };
@@ -115,7 +85,7 @@ async function mcpClient(args: string[]): Promise<{ client: Client; stderr: () =
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [MAIN, 'mcp', 'names', '-n', NS, ...args],
-    env: ENV as Record<string, string>,
+    env: { ...BERTH_ENV, ...ENV } as Record<string, string>,
     cwd: REPO,
     stderr: 'pipe',
   });
@@ -133,7 +103,7 @@ before(async () => {
   await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=180s']);
 });
 after(async () => {
-  await run(ENV.BERTH_HELM ?? 'helm', ['--kubeconfig', KUBECONFIG, 'uninstall', 'names', '-n', NS], {
+  await run(BERTH_ENV.BERTH_HELM ?? 'helm', ['--kubeconfig', KUBECONFIG, 'uninstall', 'names', '-n', NS], {
     allowFailure: true,
   });
   await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=180s']);
@@ -291,7 +261,7 @@ describe('berth mcp and berth ask on the Names app', () => {
   test('MCP over Streamable HTTP with --listen: the same tools at http://127.0.0.1:<port>/mcp', async () => {
     needsApp();
     const child = spawn(process.execPath, [MAIN, 'mcp', 'names', '-n', NS, '--listen', '127.0.0.1:0'], {
-      env: ENV,
+      env: { ...BERTH_ENV, ...ENV },
       cwd: REPO,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

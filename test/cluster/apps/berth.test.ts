@@ -13,8 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  BERTH_BUILD_FLAGS,
+  BERTH_ENV,
+  type BerthRun,
+  berthCli,
   eventually,
-  hostTrustVolumes,
+  explainRun,
   httpRequest,
   KUBECONFIG,
   KUBECTL,
@@ -26,57 +30,12 @@ import {
   startLoad,
 } from '@berth/testkit/cluster';
 
-const MAIN = join(REPO, 'packages/berth/src/main.ts');
-const ENV: NodeJS.ProcessEnv = {
-  ...process.env,
-  KUBECONFIG,
-  BERTH_KUBECTL: KUBECTL,
-  BERTH_HELM: process.env.HELM ?? 'helm',
-  // buildah on the cluster's image storage, where the base images are.
-  CONTAINERS_CONF: join(REPO, 'test/cluster/lib/containers.conf'),
-  CONTAINERS_STORAGE_CONF: join(REPO, 'test/cluster/lib/storage.conf'),
-  NO_COLOR: '1',
-};
-/** What this cluster needs to build and import images: buildah without a registry, and its load-image script. */
-const BUILD_FLAGS = [
-  '--builder',
-  'buildah',
-  '--builder-arg=--pull=never',
-  '--builder-arg=--network=host',
-  '--builder-arg=--isolation=chroot',
-  '--builder-arg=--layers=false',
-  // npm ci in the image build must trust this machine's registry proxy.
-  ...hostTrustVolumes()
-    .filter((arg) => arg !== '--volume')
-    .map((volume) => `--builder-arg=--volume=${volume}`),
-  '--loader',
-  join(REPO, 'test/cluster/load-image'),
-];
+const BUILD_FLAGS = BERTH_BUILD_FLAGS;
 const report: Record<string, string> = {};
 
-interface Berth {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json: Record<string, unknown>;
-}
-
-async function berth(args: string[]): Promise<Berth> {
-  const result = await run(process.execPath, [MAIN, ...args], { env: ENV, allowFailure: true, cwd: REPO });
-  let json: Record<string, unknown> = {};
-  if (args.includes('--json')) {
-    try {
-      json = JSON.parse(result.stdout) as Record<string, unknown>;
-    } catch {
-      assert.fail(`--json printed no JSON document:\n${result.stdout}\n${result.stderr}`);
-    }
-  }
-  return { ...result, json };
-}
-
-function explain(result: Berth): string {
-  return `exit ${result.code}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`;
-}
+type Berth = BerthRun;
+const berth = (args: string[]) => berthCli(args);
+const explain = explainRun;
 
 async function deleteNamespace(name: string): Promise<void> {
   await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true', '--timeout=180s']);
@@ -102,7 +61,7 @@ describe('berth up names --env dev, then every day-2 command', () => {
   });
   after(async () => {
     rmSync(backups, { recursive: true, force: true });
-    await run(ENV.BERTH_HELM ?? 'helm', ['--kubeconfig', KUBECONFIG, 'uninstall', 'names', '-n', ns], {
+    await run(BERTH_ENV.BERTH_HELM ?? 'helm', ['--kubeconfig', KUBECONFIG, 'uninstall', 'names', '-n', ns], {
       allowFailure: true,
     });
     await deleteNamespace(ns);
@@ -215,7 +174,10 @@ describe('berth up names --env dev, then every day-2 command', () => {
 
   test('berth open: a port-forward whose URL serves the app until stopped', async () => {
     deployed();
-    const child = spawn(process.execPath, [MAIN, 'open', ...common, '--json'], { env: ENV, cwd: REPO });
+    const child = spawn(process.execPath, [join(REPO, 'packages/berth/src/main.ts'), 'open', ...common, '--json'], {
+      env: BERTH_ENV,
+      cwd: REPO,
+    });
     let stdout = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stdout += chunk));
