@@ -2,9 +2,10 @@ import { type Browser, chromium } from 'playwright-core';
 
 /**
  * Debian's Chromium driven by playwright-core: never a downloaded browser.
- * The flags keep it from reaching for Google services this machine cannot reach.
+ * The flags keep it from reaching for Google services this machine cannot reach;
+ * `extraArgs` adds more (a --proxy-server, to reach an Ingress by its host name).
  */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -15,6 +16,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-component-update',
       '--no-first-run',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

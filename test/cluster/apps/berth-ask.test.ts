@@ -40,7 +40,7 @@ const WRITE_TOOLS = ['restart', 'rollback', 'scale'];
 
 const berth = (args: string[], env: NodeJS.ProcessEnv = {}) => berthCli(args, { ...ENV, ...env });
 
-const ask = (question: string, ...extra: string[]) => berth(['ask', question, '-n', NS, ...extra]);
+const ask = (question: string, ...extra: string[]) => berth(['ask', '--app', 'names', question, '-n', NS, ...extra]);
 
 const explain = explainRun;
 
@@ -357,7 +357,7 @@ describe('berth mcp and berth ask on the Names app', () => {
       const withModel = ['--model', 'stand-in-1', '--base-url', model.baseUrl];
       const env = { OPENAI_API_KEY: API_KEY };
 
-      const status = await berth(['ask', 'how is the api doing?', '-n', NS, ...withModel], env);
+      const status = await berth(['ask', '--app', 'names', 'how is the api doing?', '-n', NS, ...withModel], env);
       assert.equal(status.code, 0, explain(status));
       const now = await replicas('names-api');
       assert.match(
@@ -370,7 +370,7 @@ describe('berth mcp and berth ask on the Names app', () => {
         .sort();
       assert.deepEqual(offered, [...READ_TOOLS, ...WRITE_TOOLS].sort());
 
-      const outside = await berth(['ask', 'what is wrong in kube-system?', '-n', NS, ...withModel], env);
+      const outside = await berth(['ask', '--app', 'names', 'what is wrong in kube-system?', '-n', NS, ...withModel], env);
       assert.equal(outside.code, 0, explain(outside));
       assert.match(
         outside.stdout,
@@ -378,12 +378,12 @@ describe('berth mcp and berth ask on the Names app', () => {
       );
 
       // The model's own confirm: true is not the person's: without --yes and a terminal, nothing changes.
-      const unconfirmed = await berth(['ask', 'scale the api to 4', '-n', NS, ...withModel], env);
+      const unconfirmed = await berth(['ask', '--app', 'names', 'scale the api to 4', '-n', NS, ...withModel], env);
       assert.equal(unconfirmed.code, 5, explain(unconfirmed));
       assert.match(unconfirmed.stdout, /berth will scale deployment\/names-api in ask-names from 3 to 4 replicas/);
       assert.equal((await replicas('names-api')).spec, 3);
 
-      const confirmed = await berth(['ask', 'scale the api to 4', '-n', NS, '--yes', ...withModel], env);
+      const confirmed = await berth(['ask', '--app', 'names', 'scale the api to 4', '-n', NS, '--yes', ...withModel], env);
       assert.equal(confirmed.code, 0, explain(confirmed));
       assert.match(confirmed.stdout, /The tool said: Done: deployment\/names-api in ask-names is set to 4 replicas/);
       await eventually('names-api at 4 replicas', async () => (await replicas('names-api')).spec === 4);

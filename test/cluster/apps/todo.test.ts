@@ -1,0 +1,732 @@
+// The Todo app on the test cluster: deploy/charts/todo installed by `berth up
+// todo`, reached through the cluster's Traefik ingress controller with Host
+// todo.local, as a user's browser reaches it. The chart's values matrix through
+// the real API server; the smoke flow, the browser journey and the assistant
+// through the ingress; rolling updates and rollback under load with zero
+// failed requests; the API's HPA out and back in; tasks surviving the loss of
+// the database pod and of every API pod; Redis shared by the API's replicas;
+// PostgreSQL outside the release; bad values refused at `helm install`.
+// Needs the cluster up (test/cluster/up) and root. Namespaces todo-*.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { helmTemplate, launchChromium } from '@berth/testkit';
+import {
+  BERTH_BUILD_FLAGS,
+  berthCli,
+  eventually,
+  explainRun,
+  helm,
+  httpRequest,
+  imageSize,
+  KUBECONFIG,
+  KUBECTL,
+  kubectl,
+  kubectlJson,
+  nodeIP,
+  REPO,
+  run,
+  startLoad,
+} from '@berth/testkit/cluster';
+import { todoChartMatrix } from '../../../deploy/test/chart-matrix.ts';
+
+const CHART = join(REPO, 'deploy/charts/todo');
+const NS = 'todo-e2e';
+const HOST = 'todo.local';
+/** The Traefik Service's NodePort (test/cluster/manifests/traefik.yaml). */
+const INGRESS_PORT = 30880;
+const report: Record<string, string> = {};
+let ingress = '';
+let tag = '';
+/** The tests after `berth up` need its release: without it they fail at once, not after timeouts. */
+const deployed = () => assert.ok(tag, 'berth up todo did not deploy the release (see its test)');
+
+/** Values for this cluster's runs: many accounts from one test address, a quick HPA scale-in. */
+const TEST_VALUES = [
+  'config.rateLimits.registerPerAddress=100000',
+  'config.rateLimits.loginPerAddress=100000',
+  'api.autoscaling.behavior.scaleDown.stabilizationWindowSeconds=20',
+  'api.autoscaling.behavior.scaleUp.stabilizationWindowSeconds=0',
+];
+
+interface Answer<T = Record<string, unknown>> {
+  status: number;
+  data: T;
+}
+
+/** One API request through the ingress (or straight to `base`), JSON in and out. */
+async function api<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; base?: string } = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = { host: HOST };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  const answer = await httpRequest(`${options.base ?? ingress}${path}`, method, options.body, 15_000, headers);
+  let data: unknown = answer.body;
+  try {
+    data = JSON.parse(answer.body);
+  } catch {
+    // not JSON: kept as text
+  }
+  return { status: answer.status, data: data as T };
+}
+
+const password = 'lantern orchard 7 tidewater';
+const uniqueEmail = (who: string) =>
+  `${who}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
+
+/** A new account, signed in: its token. */
+async function account(who: string, base?: string): Promise<{ email: string; token: string }> {
+  const email = uniqueEmail(who);
+  const registered = await api<{ token: string }>('POST', '/api/auth/register', {
+    body: { email, password },
+    ...(base ? { base } : {}),
+  });
+  assert.equal(registered.status, 201, JSON.stringify(registered.data));
+  return { email, token: registered.data.token };
+}
+
+interface Task {
+  id: number;
+  title: string;
+}
+
+async function tasksOf(token: string, base?: string): Promise<Task[]> {
+  const listed = await api<Task[]>('GET', '/api/tasks?limit=200', { token, ...(base ? { base } : {}) });
+  assert.equal(listed.status, 200, JSON.stringify(listed.data));
+  return listed.data;
+}
+
+interface Pod {
+  metadata: { name: string; creationTimestamp: string; labels: Record<string, string> };
+  status: {
+    phase: string;
+    podIP?: string;
+    conditions?: { type: string; status: string; lastTransitionTime: string }[];
+  };
+}
+
+async function pods(ns: string, selector: string): Promise<Pod[]> {
+  return (await kubectlJson<{ items: Pod[] }>(['-n', ns, 'get', 'pods', '-l', selector])).items.filter(
+    (p) => p.status.phase === 'Running' || p.status.phase === 'Pending',
+  );
+}
+
+const ready = (pod: Pod) => pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+/** Seconds from the first pod of the release created to the last one Ready. */
+async function installToReadySeconds(ns: string, release: string): Promise<number> {
+  const all = await pods(ns, `app.kubernetes.io/instance=${release},app.kubernetes.io/component!=test`);
+  const created = Math.min(...all.map((p) => Date.parse(p.metadata.creationTimestamp)));
+  const readyAt = Math.max(
+    ...all.map((p) => Date.parse(p.status.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime ?? '')),
+  );
+  return (readyAt - created) / 1000;
+}
+
+async function restrictedNamespace(name: string): Promise<void> {
+  await deleteNamespace(name);
+  await kubectl(['create', 'namespace', name]);
+  await kubectl(['label', 'namespace', name, 'pod-security.kubernetes.io/enforce=restricted']);
+}
+
+async function deleteNamespace(name: string): Promise<void> {
+  await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true', '--timeout=180s']);
+}
+
+async function waitForRollout(ns: string, deployments: string[]): Promise<void> {
+  for (const name of deployments) {
+    await kubectl(['-n', ns, 'rollout', 'status', `deployment/${name}`, '--timeout=300s']);
+  }
+}
+
+before(async () => {
+  ingress = `http://${await nodeIP()}:${INGRESS_PORT}`;
+});
+
+after(() => {
+  for (const [what, value] of Object.entries(report)) console.log(`# ${what}: ${value}`);
+});
+
+describe('the chart on the real API server', () => {
+  const ns = 'todo-dry-run';
+  before(() => restrictedNamespace(ns));
+  after(() => deleteNamespace(ns));
+
+  test('every case of the values matrix is valid for this cluster, and its pods are admitted under PodSecurity restricted', {
+    timeout: 600_000,
+  }, async () => {
+    for (const { name, options } of todoChartMatrix(CHART)) {
+      const manifest = await helmTemplate(CHART, { ...options, namespace: ns });
+      const result = await run(KUBECTL, ['apply', '--dry-run=server', '-n', ns, '-f', '-'], {
+        input: manifest,
+        allowFailure: true,
+      });
+      assert.equal(result.code, 0, `${name}:\n${result.stderr}`);
+      assert.match(result.stdout, /deployment\.apps\/\S+-api created \(server dry run\)/, name);
+    }
+  });
+
+  test('the same dry run rejects a pod that breaks PodSecurity restricted (enforcement is on)', async () => {
+    const result = await run(KUBECTL, ['apply', '--dry-run=server', '-n', ns, '-f', '-'], {
+      input: `apiVersion: v1
+kind: Pod
+metadata: {name: runs-as-root}
+spec:
+  containers: [{name: c, image: docker.io/library/busybox:1.35, securityContext: {runAsUser: 0}}]
+`,
+      allowFailure: true,
+    });
+    assert.notEqual(result.code, 0);
+    assert.match(result.stderr, /violates PodSecurity "restricted/);
+  });
+});
+
+describe('bad values fail at helm install, naming the value, and install nothing', () => {
+  const ns = 'todo-bad-values';
+  before(() => restrictedNamespace(ns));
+  after(() => deleteNamespace(ns));
+
+  test('a missing required secret, an unknown key, a wrong type', { timeout: 180_000 }, async () => {
+    const missing = await helmInstall(ns, ['postgresql.enabled=false']);
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /externalDatabase\.url or externalDatabase\.existingSecret is required/);
+    const unknown = await helmInstall(ns, ['api.replica=3']);
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /additional properties 'replica' not allowed/);
+    const wrongType = await helmInstall(ns, ['api.port=http']);
+    assert.notEqual(wrongType.code, 0);
+    assert.match(wrongType.stderr, /api\/port/);
+    assert.equal((await helm(['list', '-n', ns, '-a', '-q'])).trim(), '', 'no release recorded');
+    assert.equal((await kubectl(['-n', ns, 'get', 'all', '-o', 'name'])).trim(), '', 'nothing created');
+  });
+});
+
+/** `helm install` of the Todo chart with extra --set values; a failure is a result. */
+function helmInstall(ns: string, set: string[]) {
+  return run(
+    process.env.HELM ?? 'helm',
+    [
+      '--kubeconfig',
+      KUBECONFIG,
+      'install',
+      'todo',
+      CHART,
+      '-n',
+      ns,
+      ...set.flatMap((s) => ['--set', s]),
+      '--timeout',
+      '60s',
+    ],
+    { allowFailure: true },
+  );
+}
+
+describe('berth up todo, and the app through the ingress', () => {
+  const common = ['--app', 'todo', '-n', NS];
+  before(() => deleteNamespace(NS));
+  after(async () => {
+    await berthCli(['down', ...common]);
+    await deleteNamespace(NS);
+  });
+
+  test('berth up todo --env dev: images built, imported, installed, every pod Ready, helm test passing', {
+    timeout: 1_200_000,
+  }, async () => {
+    const started = Date.now();
+    const result = await berthCli([
+      'up',
+      'todo',
+      '--env',
+      'dev',
+      '-n',
+      NS,
+      ...TEST_VALUES.flatMap((v) => ['--set', v]),
+      ...BERTH_BUILD_FLAGS,
+      '--json',
+    ]);
+    report['berth up todo (build 3 images, import, install, smoke)'] =
+      `${((Date.now() - started) / 1000).toFixed(0)} s`;
+    assert.equal(result.code, 0, explainRun(result));
+    assert.equal(result.json.ok, true);
+    tag = String(result.json.tag);
+    const smoke = result.json.smoke as { step: string; ok: boolean }[];
+    for (const step of [
+      'register an account',
+      'create "Test Task"',
+      'the assistant adds a task through the MCP server',
+      'sign out: the token stops working',
+    ]) {
+      assert.ok(
+        smoke.some((s) => s.step.includes(step) && s.ok),
+        `helm test step "${step}" in ${JSON.stringify(smoke)}`,
+      );
+    }
+    const all = await pods(NS, 'app.kubernetes.io/instance=todo,app.kubernetes.io/component!=test');
+    const components = new Set(all.map((p) => p.metadata.labels['app.kubernetes.io/component']));
+    assert.deepEqual([...components].sort(), ['api', 'db', 'mcp', 'redis', 'web']);
+    assert.ok(all.every(ready), 'every pod Ready');
+    assert.equal(all.filter((p) => p.metadata.labels['app.kubernetes.io/component'] === 'mcp').length, 2);
+    report['helm install → every pod Ready (first pod created to last Ready)'] =
+      `${(await installToReadySeconds(NS, 'todo')).toFixed(0)} s`;
+    for (const image of ['todo-api', 'todo-web', 'todo-mcp']) {
+      report[`image size ${image}`] = `${((await imageSize(`localhost/${image}:${tag}`)) / 1e6).toFixed(1)} MB`;
+    }
+  });
+
+  test('berth status, logs and smoke know the Todo app', { timeout: 300_000 }, async () => {
+    deployed();
+    const status = await berthCli(['status', ...common, '--json']);
+    assert.equal(status.code, 0, explainRun(status));
+    const logs = await berthCli(['logs', 'mcp', ...common, '--tail', '3']);
+    assert.equal(logs.code, 0, explainRun(logs));
+    assert.match(logs.stdout, /todo-mcp-/);
+    const smoke = await berthCli(['smoke', ...common, '--json']);
+    assert.equal(smoke.code, 0, explainRun(smoke));
+  });
+
+  test('through the ingress (Host todo.local): health, register, sign in, "Test Task" created and listed', async () => {
+    deployed();
+    const health = await api('GET', '/api/health');
+    assert.equal(health.status, 200);
+    assert.equal(health.data.database, 'ok');
+    assert.equal(health.data.redis, 'ok');
+    const email = uniqueEmail('smoke');
+    assert.equal((await api('POST', '/api/auth/register', { body: { email, password } })).status, 201);
+    const login = await api<{ token: string }>('POST', '/api/auth/login', { body: { email, password } });
+    assert.equal(login.status, 200);
+    const created = await api<Task>('POST', '/api/tasks', { token: login.data.token, body: { title: 'Test Task' } });
+    assert.equal(created.status, 201);
+    assert.ok((await tasksOf(login.data.token)).some((t) => t.id === created.data.id && t.title === 'Test Task'));
+    // `/` is the web app (nginx), `/api` the API: the ingress routes each path to its Service.
+    const page = await httpRequest(`${ingress}/`, 'GET', undefined, 10_000, { host: HOST });
+    assert.equal(page.status, 200);
+    assert.match(page.body, /<title>Todo/);
+    const other = await httpRequest(`${ingress}/`, 'GET', undefined, 10_000, { host: 'elsewhere.local' });
+    assert.equal(other.status, 404, 'another host is not routed to the app');
+  });
+
+  test('through the ingress: a chat request creates a task through the MCP server', async () => {
+    deployed();
+    const { token } = await account('chat');
+    const chat = await api<{ response: string; tool_calls: { name: string; is_error: boolean }[] }>(
+      'POST',
+      '/api/chat',
+      { token, body: { message: 'add renew the passport' } },
+    );
+    assert.equal(chat.status, 200, JSON.stringify(chat.data));
+    assert.ok(
+      chat.data.tool_calls.some((c) => c.name === 'add_task' && !c.is_error),
+      JSON.stringify(chat.data),
+    );
+    assert.ok((await tasksOf(token)).some((t) => /renew the passport/i.test(t.title)));
+  });
+
+  test('through the ingress, in Chromium: create an account, add a task, ask the assistant for another, sign out', {
+    timeout: 180_000,
+  }, async () => {
+    deployed();
+    // The browser asks the ingress for http://todo.local/ as its HTTP proxy: the
+    // request carries Host todo.local, as it would with todo.local in /etc/hosts.
+    const browser = await launchChromium([`--proxy-server=${ingress}`, '--proxy-bypass-list=<-loopback>']);
+    try {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(20_000);
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      await page.goto(`http://${HOST}/`);
+      await page.getByRole('button', { name: 'Create an account' }).click();
+      await page.getByLabel('Email').fill(uniqueEmail('browser'));
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Create account' }).click();
+      await page.getByRole('heading', { name: 'Your tasks' }).waitFor();
+      const form = page.getByRole('form', { name: 'Add a task' });
+      await form.getByLabel('Title').fill('Water the plants');
+      await form.getByRole('button', { name: 'Add task' }).click();
+      await page.locator('#task-list .task-title', { hasText: 'Water the plants' }).waitFor();
+      const panel = page.getByRole('complementary', { name: 'Assistant' });
+      await panel.getByRole('textbox', { name: 'Message' }).fill('add call the dentist');
+      await panel.getByRole('button', { name: 'Send' }).click();
+      await page.locator('#task-list .task-title', { hasText: 'Call the dentist' }).waitFor();
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test('rolling update of api and web, then berth rollback, under load through the ingress: zero failed requests', {
+    timeout: 900_000,
+  }, async () => {
+    deployed();
+    const { token } = await account('load');
+    const underLoad = async (what: string, change: () => Promise<void>) => {
+      const web = startLoad(`${ingress}/`, 2, { host: HOST });
+      const apiLoad = startLoad(`${ingress}/api/tasks`, 2, { host: HOST, authorization: `Bearer ${token}` });
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      let figures: Awaited<ReturnType<typeof web.stop>>[] = [];
+      try {
+        await change();
+        await new Promise((resolve) => setTimeout(resolve, 3000));
+      } finally {
+        figures = [await web.stop(), await apiLoad.stop()];
+      }
+      const [w, a] = figures as [(typeof figures)[0], (typeof figures)[0]];
+      report[`${what}: requests through the ingress (web / api), failed`] =
+        `${w.ok} / ${a.ok}, ${w.failures.length + a.failures.length} failed`;
+      assert.deepEqual([...w.failures, ...a.failures], [], `${what}: failed requests`);
+      assert.ok(w.ok > 50 && a.ok > 50, `${what}: the load ran (${w.ok} web, ${a.ok} api)`);
+    };
+    const revisionBefore = Number(
+      (await helm(['history', 'todo', '-n', NS, '-o', 'json', '--max', '1'])).match(/"revision":(\d+)/)?.[1],
+    );
+    await underLoad('rolling update', async () => {
+      // A new pod spec for api (an environment variable) and web (its drain time): both roll.
+      const result = await berthCli([
+        'up',
+        'todo',
+        '--env',
+        'dev',
+        '-n',
+        NS,
+        '--no-build',
+        '--tag',
+        tag,
+        ...TEST_VALUES.flatMap((v) => ['--set', v]),
+        '--set',
+        'api.extraEnv.ROLLED=yes',
+        '--set',
+        'web.drainSeconds=6',
+        '--json',
+      ]);
+      assert.equal(result.code, 0, explainRun(result));
+      await waitForRollout(NS, ['todo-api', 'todo-web']);
+    });
+    const api0 = await kubectlJson<{ spec: { template: { spec: { containers: { env: { name: string }[] }[] } } } }>([
+      '-n',
+      NS,
+      'get',
+      'deployment',
+      'todo-api',
+      '-o',
+      'json',
+    ]);
+    assert.ok(
+      api0.spec.template.spec.containers[0]?.env.some((e) => e.name === 'ROLLED'),
+      'the api rolled',
+    );
+    await underLoad('berth rollback', async () => {
+      const result = await berthCli(['rollback', ...common, '--to', String(revisionBefore), '--json']);
+      assert.equal(result.code, 0, explainRun(result));
+      await waitForRollout(NS, ['todo-api', 'todo-web']);
+    });
+    const api1 = await kubectlJson<{ spec: { template: { spec: { containers: { env: { name: string }[] }[] } } } }>([
+      '-n',
+      NS,
+      'get',
+      'deployment',
+      'todo-api',
+      '-o',
+      'json',
+    ]);
+    assert.ok(!api1.spec.template.spec.containers[0]?.env.some((e) => e.name === 'ROLLED'), 'rolled back');
+  });
+
+  test('load makes the API HPA scale out, and it scales back in afterwards', { timeout: 900_000 }, async () => {
+    deployed();
+    const { token } = await account('hpa');
+    for (let i = 0; i < 50; i++) await api('POST', '/api/tasks', { token, body: { title: `task ${i}` } });
+    const replicas = async () =>
+      (
+        await kubectlJson<{ status: { desiredReplicas?: number; currentReplicas?: number } }>([
+          '-n',
+          NS,
+          'get',
+          'hpa',
+          'todo-api',
+          '-o',
+          'json',
+        ])
+      ).status;
+    const before = (await replicas()).currentReplicas ?? 0;
+    const load = startLoad(`${ingress}/api/tasks?limit=50`, 8, { host: HOST, authorization: `Bearer ${token}` });
+    let peak = 0;
+    try {
+      peak = await eventually(
+        'the HPA to want more API replicas',
+        async () => {
+          const desired = (await replicas()).desiredReplicas ?? 0;
+          return desired > before ? desired : false;
+        },
+        360_000,
+      );
+    } finally {
+      const figures = await load.stop();
+      report['HPA load (requests, failed)'] = `${figures.ok}, ${figures.failures.length}`;
+    }
+    await eventually('the scaled-out pods to be Ready', async () => {
+      const running = (await pods(NS, 'app.kubernetes.io/instance=todo,app.kubernetes.io/component=api')).filter(ready);
+      return running.length >= peak ? running.length : false;
+    });
+    const back = await eventually(
+      'the HPA to scale back in',
+      async () => {
+        const status = await replicas();
+        return status.currentReplicas === before && status.desiredReplicas === before ? before : false;
+      },
+      420_000,
+    );
+    report['API replicas (before → under load → after)'] = `${before} → ${peak} → ${back}`;
+  });
+
+  test('Redis across 3 API replicas: a sign-out through one pod holds on the others; failed logins count across pods', {
+    timeout: 300_000,
+  }, async () => {
+    deployed();
+    await kubectl(['-n', NS, 'patch', 'hpa', 'todo-api', '--type=merge', '-p', '{"spec":{"minReplicas":3}}']);
+    const apiPods = await eventually('3 Ready API pods', async () => {
+      const running = (await pods(NS, 'app.kubernetes.io/instance=todo,app.kubernetes.io/component=api')).filter(ready);
+      return running.length >= 3 ? running.slice(0, 3) : false;
+    });
+    // Straight to each pod (the host reaches pod addresses on the cluster bridge).
+    const bases = apiPods.map((p) => `http://${p.status.podIP}:8000`);
+    const [a, b, c] = bases as [string, string, string];
+    const { email } = await account('redis', a);
+    const login = await api<{ token: string }>('POST', '/api/auth/login', { body: { email, password }, base: a });
+    const token = login.data.token;
+    for (const base of bases) assert.equal((await api('GET', '/api/auth/me', { token, base })).status, 200);
+    assert.equal((await api('POST', '/api/auth/logout', { token, base: b })).status, 204);
+    for (const base of [a, c]) {
+      assert.equal((await api('GET', '/api/auth/me', { token, base })).status, 401, `signed out on ${base}`);
+    }
+    // 5 failures in a row (the chart's default) spread over the 3 pods: the 6th attempt
+    // is refused. Were the count per pod, no pod would have seen more than 2.
+    const victim = (await account('victim', a)).email;
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const base = bases[i % 3] as string;
+      statuses.push(
+        (await api('POST', '/api/auth/login', { body: { email: victim, password: 'wrong guess' }, base })).status,
+      );
+    }
+    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+    await kubectl(['-n', NS, 'patch', 'hpa', 'todo-api', '--type=merge', '-p', '{"spec":{"minReplicas":2}}']);
+  });
+
+  test('tasks survive deleting the PostgreSQL pod and every API pod; no acknowledged write is lost', {
+    timeout: 600_000,
+  }, async () => {
+    deployed();
+    const { token } = await account('durable');
+    const acknowledged: number[] = [];
+    let attempts = 0;
+    let writing = true;
+    const writer = (async () => {
+      while (writing && acknowledged.length < 190) {
+        attempts++;
+        const created = await api<Task>('POST', '/api/tasks', { token, body: { title: `write ${attempts}` } }).catch(
+          () => undefined,
+        );
+        if (created?.status === 201) acknowledged.push(created.data.id);
+        else await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
+    await eventually('some writes', async () => acknowledged.length >= 10);
+    await kubectl(['-n', NS, 'delete', 'pod', 'todo-db-0', '--wait=false']);
+    await eventually(
+      'writes acknowledged again after the database pod was replaced',
+      async () => {
+        const db = (await pods(NS, 'app.kubernetes.io/instance=todo,app.kubernetes.io/component=db')).filter(ready);
+        return db.length === 1 && acknowledged.length >= 40;
+      },
+      300_000,
+    );
+    await kubectl([
+      '-n',
+      NS,
+      'delete',
+      'pod',
+      '-l',
+      'app.kubernetes.io/instance=todo,app.kubernetes.io/component=api',
+      '--wait=false',
+    ]);
+    const afterApi = acknowledged.length;
+    await eventually(
+      'writes acknowledged again after every API pod was replaced',
+      async () => acknowledged.length >= afterApi + 10,
+      300_000,
+    );
+    writing = false;
+    await writer;
+    const stored = new Set((await tasksOf(token)).map((t) => t.id));
+    const lost = acknowledged.filter((id) => !stored.has(id));
+    report['durability (attempted writes, acknowledged, lost)'] = `${attempts}, ${acknowledged.length}, ${lost.length}`;
+    assert.deepEqual(lost, [], 'every acknowledged task is stored');
+  });
+
+  test('berth backup and restore bring back the tasks of the backup', { timeout: 300_000 }, async () => {
+    deployed();
+    const { token } = await account('backup');
+    const kept = await api<Task>('POST', '/api/tasks', { token, body: { title: 'in the backup' } });
+    const file = join('/tmp', `todo-backup-${Date.now()}.dump`);
+    const backup = await berthCli(['backup', ...common, '-o', file, '--json']);
+    assert.equal(backup.code, 0, explainRun(backup));
+    assert.equal((await api('DELETE', `/api/tasks/${kept.data.id}`, { token })).status, 204);
+    const restore = await berthCli(['restore', file, ...common, '--json']);
+    assert.equal(restore.code, 0, explainRun(restore));
+    assert.ok(
+      (await tasksOf(token)).some((t) => t.id === kept.data.id),
+      'the deleted task is back',
+    );
+  });
+});
+
+describe('PostgreSQL outside the release', () => {
+  const dbNs = 'todo-external-db';
+  const ns = 'todo-external';
+  const url = `postgres://todo:outside-password@postgres.${dbNs}.svc.cluster.local:5432/todo`;
+  before(async () => {
+    deployed();
+    await restrictedNamespace(dbNs);
+    await restrictedNamespace(ns);
+    // A database the release does not own, as a managed PostgreSQL would be.
+    await kubectl(['apply', '-n', dbNs, '-f', '-'], EXTERNAL_POSTGRES);
+    await kubectl(['-n', dbNs, 'rollout', 'status', 'deployment/postgres', '--timeout=180s']);
+  });
+  after(async () => {
+    await deleteNamespace(ns);
+    await deleteNamespace(dbNs);
+  });
+
+  /** The dev values with this run's images, no database in the release, and a host of its own. */
+  const values = () => [
+    '-f',
+    join(CHART, 'values-dev.yaml'),
+    '--set',
+    `api.image.tag=${tag},web.image.tag=${tag},mcp.image.tag=${tag}`,
+    '--set',
+    'postgresql.enabled=false,ingress.host=todo-external.local',
+  ];
+
+  test('credentials by --set: installs, every pod Ready, helm test passes', { timeout: 600_000 }, async () => {
+    const started = Date.now();
+    await helm([
+      'install',
+      'todo',
+      CHART,
+      '-n',
+      ns,
+      ...values(),
+      '--set',
+      `externalDatabase.url=${url}`,
+      '--wait',
+      '--timeout',
+      '5m',
+    ]);
+    report['helm install --wait, external database (wall clock)'] = `${((Date.now() - started) / 1000).toFixed(0)} s`;
+    await helm(['test', 'todo', '-n', ns, '--logs']);
+    const schema = await kubectl([
+      '-n',
+      dbNs,
+      'exec',
+      'deploy/postgres',
+      '--',
+      'psql',
+      '-U',
+      'todo',
+      '-d',
+      'todo',
+      '-Atc',
+      'select count(*) from users',
+    ]);
+    assert.ok(Number(schema.trim()) >= 1, 'the helm test account is in the external database');
+  });
+
+  test('credentials from an existingSecret: the upgrade switches to it and the data is still there', {
+    timeout: 600_000,
+  }, async () => {
+    await kubectl(['-n', ns, 'create', 'secret', 'generic', 'todo-database', `--from-literal=DATABASE_URL=${url}`]);
+    await helm([
+      'upgrade',
+      'todo',
+      CHART,
+      '-n',
+      ns,
+      ...values(),
+      '--set',
+      'externalDatabase.existingSecret=todo-database',
+      '--wait',
+      '--timeout',
+      '5m',
+    ]);
+    const env = await kubectl([
+      '-n',
+      ns,
+      'get',
+      'deployment',
+      'todo-api',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].env[?(@.name=="DATABASE_URL")].valueFrom.secretKeyRef.name}',
+    ]);
+    assert.equal(env.trim(), 'todo-database');
+    await helm(['test', 'todo', '-n', ns, '--logs']);
+    const accounts = await kubectl([
+      '-n',
+      dbNs,
+      'exec',
+      'deploy/postgres',
+      '--',
+      'psql',
+      '-U',
+      'todo',
+      '-d',
+      'todo',
+      '-Atc',
+      'select count(*) from users',
+    ]);
+    assert.ok(Number(accounts.trim()) >= 2, 'both helm test accounts are there');
+  });
+});
+
+const EXTERNAL_POSTGRES = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: postgres}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: postgres}}
+  template:
+    metadata: {labels: {app: postgres}}
+    spec:
+      automountServiceAccountToken: false
+      securityContext: {runAsNonRoot: true, runAsUser: 999, runAsGroup: 999, fsGroup: 999, seccompProfile: {type: RuntimeDefault}}
+      containers:
+        - name: postgres
+          image: docker.io/library/postgres:15
+          imagePullPolicy: Never
+          env:
+            - {name: POSTGRES_USER, value: todo}
+            - {name: POSTGRES_PASSWORD, value: outside-password}
+            - {name: POSTGRES_DB, value: todo}
+            - {name: PGDATA, value: /var/lib/postgresql/data/pgdata}
+          ports: [{containerPort: 5432}]
+          readinessProbe: {exec: {command: [pg_isready, -q, -h, 127.0.0.1]}, periodSeconds: 2}
+          securityContext: {allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: {drop: [ALL]}}
+          volumeMounts:
+            - {name: data, mountPath: /var/lib/postgresql/data}
+            - {name: run, mountPath: /var/run/postgresql}
+            - {name: tmp, mountPath: /tmp}
+      volumes:
+        - {name: data, emptyDir: {}}
+        - {name: run, emptyDir: {}}
+        - {name: tmp, emptyDir: {}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: postgres}
+spec:
+  selector: {app: postgres}
+  ports: [{port: 5432, targetPort: 5432}]
+`;
