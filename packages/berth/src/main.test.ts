@@ -120,7 +120,7 @@ describe('berth as a process', () => {
       kubeconfig,
       'apiVersion: v1\nkind: Config\nclusters: [{name: a, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: x}}]\ncontexts: [{name: kind-dev, context: {cluster: a, user: u}}]\ncurrent-context: kind-dev\n',
     );
-    const result = berth(['status', '--kubeconfig', kubeconfig, '--context', 'minikube']);
+    const result = berth(['status', '--app', 'names', '--kubeconfig', kubeconfig, '--context', 'minikube']);
     assert.equal(result.code, 3);
     assert.match(result.stderr, /no context "minikube"/);
     assert.match(result.stderr, /contexts: kind-dev/);

@@ -99,7 +99,7 @@ async function tasksOf(token: string, base?: string): Promise<Task[]> {
 }
 
 interface Pod {
-  metadata: { name: string; creationTimestamp: string; labels: Record<string, string> };
+  metadata: { name: string; uid: string; creationTimestamp: string; labels: Record<string, string> };
   status: {
     phase: string;
     podIP?: string;
@@ -552,36 +552,31 @@ describe('berth up todo, and the app through the ingress', () => {
       }
     })();
     await eventually('some writes', async () => acknowledged.length >= 10);
-    await kubectl(['-n', NS, 'delete', 'pod', 'todo-db-0', '--wait=false']);
-    const beforeDb = acknowledged.length;
-    await eventually(
-      'writes acknowledged again after the database pod was replaced',
-      async () => {
-        const db = (await pods(NS, 'app.kubernetes.io/instance=todo,app.kubernetes.io/component=db')).filter(ready);
-        return db.length === 1 && acknowledged.length >= beforeDb + 20;
-      },
-      300_000,
-    );
-    await kubectl([
-      '-n',
-      NS,
-      'delete',
-      'pod',
-      '-l',
-      'app.kubernetes.io/instance=todo,app.kubernetes.io/component=api',
-      '--wait=false',
-    ]);
-    const beforeApi = acknowledged.length;
-    await eventually(
-      'writes acknowledged again after every API pod was replaced',
-      async () => acknowledged.length >= beforeApi + 20,
-      300_000,
-    );
+    const selector = (component: string) => `app.kubernetes.io/instance=todo,app.kubernetes.io/component=${component}`;
+    /** Deletes a component's pods, waits for replacements to be Ready, then for 20 more acknowledged writes. */
+    const replace = async (component: string) => {
+      const old = new Set((await pods(NS, selector(component))).map((p) => p.metadata.uid));
+      await kubectl(['-n', NS, 'delete', 'pod', '-l', selector(component), '--wait=false']);
+      await eventually(
+        `new ${component} pods Ready`,
+        async () => {
+          const now = await kubectlJson<{ items: Pod[] }>(['-n', NS, 'get', 'pods', '-l', selector(component)]);
+          return now.items.length > 0 && now.items.every((p) => !old.has(p.metadata.uid) && ready(p));
+        },
+        300_000,
+      );
+      const since = acknowledged.length;
+      await eventually(`writes acknowledged again after the ${component} pods were replaced`, async () => {
+        return acknowledged.length >= since + 20;
+      });
+    };
+    await replace('db');
+    await replace('api');
     writing = false;
     await writer;
     const lost: number[] = [];
     for (const owner of new Set(acknowledged.map((a) => a.token))) {
-      const stored = new Set((await tasksOf(owner)).map((t) => t.id));
+      const stored = new Set((await eventually('the list', () => tasksOf(owner))).map((t) => t.id));
       for (const { id } of acknowledged.filter((a) => a.token === owner)) if (!stored.has(id)) lost.push(id);
     }
     report['durability (attempted writes, acknowledged, lost)'] = `${attempts}, ${acknowledged.length}, ${lost.length}`;

@@ -215,9 +215,11 @@ for m in "$CLUSTER_DIR"/manifests/*.yaml; do
   echo "---"
 done > "$CONF/addons.yaml"
 # Traefik's CRDs (kept beside its binary by lib/build-addons.sh), before the controller that watches them.
-kc apply --server-side -f "$BERTH_CACHE/traefik-$TRAEFIK_VERSION/crds.yaml" >> "$LOGS/addons.log"
-kc wait --for=condition=Established crd/ingressroutes.traefik.io crd/traefikservices.traefik.io --timeout=60s >> "$LOGS/addons.log"
-kc apply -f "$CONF/addons.yaml" >> "$LOGS/addons.log"
+{
+  kc apply --server-side -f "$BERTH_CACHE/traefik-$TRAEFIK_VERSION/crds.yaml"
+  kc wait --for=condition=Established crd/ingressroutes.traefik.io crd/traefikservices.traefik.io --timeout=60s
+  kc apply -f "$CONF/addons.yaml"
+} >> "$LOGS/addons.log"
 wait_for "CoreDNS" 180 kc -n kube-system rollout status deploy/coredns --timeout=2s
 wait_for "local-path-provisioner" 180 kc -n local-path-storage rollout status deploy/local-path-provisioner --timeout=2s
 wait_for "metrics-server" 180 kc -n kube-system rollout status deploy/metrics-server --timeout=2s

@@ -15,8 +15,10 @@ const context = (options: ConstructorParameters<typeof Context>[0], cwd: string)
   new Context(options, new Output({ json: false, noColor: true }), cwd);
 
 describe('doctor: which app to look into', () => {
-  test("in the project: the project's app", () => {
-    assert.equal(appToDiagnose(context({}, ROOT), undefined, false)?.name, 'names');
+  test('in the project: the app named; none when several are defined and none is named', () => {
+    assert.equal(appToDiagnose(context({}, ROOT), 'todo', true)?.name, 'todo');
+    assert.equal(appToDiagnose(context({ app: 'names' }, ROOT), undefined, false)?.name, 'names');
+    assert.equal(appToDiagnose(context({}, ROOT), undefined, false), undefined);
   });
   test('outside a project, asked nothing or only a namespace: no app (tools, cluster, and that namespace)', () => {
     assert.equal(appToDiagnose(context({}, elsewhere), undefined, false), undefined);
