@@ -1,11 +1,14 @@
-// `npm start`: every Berth app on this machine, on the embedded database, in
-// one terminal. Each service runs as its own process exactly as it would in a
-// pod (same entry point, configured by environment); this script only picks
-// ports and a data directory, shows their logs, and stops them together.
+// `npm start`: every Berth app on this machine, in one terminal. Each service
+// runs as its own process exactly as it would in a pod (same entry point,
+// configured by environment); this script picks ports and a data directory,
+// starts one local PostgreSQL server with a database for each app that has
+// one (embedded PGlite where that server cannot run), shows their logs, and
+// stops them together, the server last.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { type LocalDatabases, openLocalDatabases } from './local-run/databases.ts';
 import { createLogView, logViewOptions } from './local-run/log-view.ts';
 import { busyPorts, readPorts } from './local-run/ports.ts';
 
@@ -18,6 +21,8 @@ interface App {
   defaultPort: number;
   /** Its URL in the banner: a page a person opens, or an endpoint a client is pointed at. */
   url: { path: string; label: string; kind: 'page' | 'endpoint' };
+  /** Its database on the local server, and the variable that points it at another server instead. */
+  database?: { name: string; urlVariable: string };
   /** Variables of its own; a function when they name another app's port. */
   env?: Record<string, string> | ((portOf: (variable: string) => number) => Record<string, string>);
 }
@@ -31,6 +36,7 @@ const apps: App[] = [
     portVariable: 'NAMES_PORT',
     defaultPort: 5000,
     url: { path: '/', label: 'Names Manager', kind: 'page' },
+    database: { name: 'names-api', urlVariable: 'NAMES_DATABASE_URL' },
     env: { STATIC_DIR: resolve(root, 'apps/names/web/public') },
   },
   {
@@ -50,6 +56,7 @@ const apps: App[] = [
     portVariable: 'TODO_API_PORT',
     defaultPort: 8000,
     url: { path: '/api/docs', label: 'Todo API docs', kind: 'page' },
+    database: { name: 'todo-api', urlVariable: 'TODO_DATABASE_URL' },
     // Development: a JWT secret is generated once and kept in DATA_DIR unless JWT_SECRET is set.
     // The chat reaches tasks through the MCP server; with no model configured it answers offline.
     env: (portOf) => ({ NODE_ENV: 'development', TODO_MCP_URL: `http://localhost:${portOf('TODO_MCP_PORT')}/mcp` }),
@@ -95,10 +102,32 @@ if (busy.length > 0) {
   process.exit(1);
 }
 
+process.on('SIGINT', stopAll);
+process.on('SIGTERM', stopAll);
+
+let databases: LocalDatabases;
+try {
+  databases = await openLocalDatabases({
+    dataDir,
+    apps: apps.flatMap((app) => (app.database ? [{ title: app.title, ...app.database }] : [])),
+    env: process.env,
+    say: (line) => console.log(line),
+  });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+if (stopping) {
+  // Ctrl-C while the database was starting.
+  await databases.stop();
+  process.exit(130);
+}
+
 function launch(app: App): ChildProcess {
   const child = spawn(process.execPath, [resolve(root, app.entry)], {
     env: {
       ...process.env,
+      ...(app.database ? databases.envFor(app.database.name) : {}),
       ...(typeof app.env === 'function' ? app.env((variable) => ports.get(variable) as number) : app.env),
       PORT: String(portOf(app)),
       HOST: host,
@@ -124,6 +153,8 @@ function launch(app: App): ChildProcess {
       process.exitCode = 1;
       stopAll();
     }
+    // The database goes last, once no app is using it.
+    if (children.size === 0) void databases.stop();
   });
   return child;
 }
@@ -153,9 +184,6 @@ function stopAll(): void {
   stopping = true;
   for (const child of children.values()) child.kill('SIGTERM');
 }
-
-process.on('SIGINT', stopAll);
-process.on('SIGTERM', stopAll);
 
 console.log(`Berth: starting ${apps.length} apps; data in ${dataDir}`);
 for (const app of apps) children.set(app.id, launch(app));
