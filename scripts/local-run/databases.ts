@@ -2,7 +2,7 @@
 // with a database for each app, or a server a person names per app
 // (NAMES_DATABASE_URL, TODO_DATABASE_URL). Where the local server cannot run,
 // each app opens embedded PGlite in DATA_DIR/<service>, as it does on its own.
-import { type LocalServer, startLocalServer } from '@berth/service-kit/local-server';
+import { type LocalServer, lockServerDir, serverDir, startLocalServer } from '@berth/service-kit/local-server';
 
 export interface AppDatabase {
   /** The app's name in messages: "Todo API". */
@@ -50,51 +50,63 @@ export function checkDatabaseChoice(
   return { problems, choice: raw === 'pglite' ? 'pglite' : 'postgres' };
 }
 
-export async function openLocalDatabases(options: {
+/**
+ * Checks the variables and takes the data folder's lock, at once (an Error
+ * naming each bad variable, or a StartupError naming the npm start that holds
+ * the folder); `open` then starts what the apps need, which can take a second
+ * on a fresh folder, while the apps without a database start.
+ */
+export function claimLocalDatabases(options: {
   dataDir: string;
   apps: AppDatabase[];
   env: NodeJS.ProcessEnv;
   say: (line: string) => void;
-}): Promise<LocalDatabases> {
-  const { apps, env, say } = options;
+}): { open(): Promise<LocalDatabases> } {
+  const { apps, env, say, dataDir } = options;
   const { problems, choice } = checkDatabaseChoice(apps, env);
   if (problems.length > 0) throw new Error(problems.join('\n'));
+  const local = apps.filter((app) => !env[app.urlVariable]);
+  const releaseLock = local.length > 0 && choice === 'postgres' ? lockServerDir(dataDir) : undefined;
 
-  const urls = new Map<string, string>();
-  for (const app of apps) {
-    const url = env[app.urlVariable];
-    if (url) {
-      urls.set(app.name, url);
-      say(`  ${app.title}: PostgreSQL server from ${app.urlVariable}`);
-    }
-  }
-  const local = apps.filter((app) => !urls.has(app.name));
-  let server: LocalServer | undefined;
-  if (local.length > 0 && choice === 'postgres') {
-    const result = await startLocalServer({
-      dataDir: options.dataDir,
-      onStep: (step) => say(`  Database: ${step} in ${options.dataDir}/postgres`),
-    });
-    if (result.ok) {
-      server = result.server;
-      for (const app of local) urls.set(app.name, await server.databaseUrl(app.name));
-    } else {
-      say(`  Database: PostgreSQL cannot run here: ${result.reason}`);
-      say(`  Each app uses embedded PGlite in ${options.dataDir}/<app> instead.`);
-    }
-  } else if (local.length > 0) {
-    say(`  Database: embedded PGlite in each app, in ${options.dataDir}/<app>`);
-  }
-
-  let stopped: Promise<void> | undefined;
   return {
-    envFor: (name) => {
-      const url = urls.get(name);
-      return url ? { DATABASE_URL: url } : {};
-    },
-    stop: () => {
-      stopped ??= server?.stop() ?? Promise.resolve();
-      return stopped;
+    async open() {
+      const urls = new Map<string, string>();
+      for (const app of apps) {
+        const url = env[app.urlVariable];
+        if (url) {
+          urls.set(app.name, url);
+          say(`  ${app.title}: PostgreSQL server from ${app.urlVariable}`);
+        }
+      }
+      let server: LocalServer | undefined;
+      if (releaseLock) {
+        const result = await startLocalServer({
+          dataDir,
+          releaseLock,
+          onStep: (step) => say(`  Database: ${step} in ${serverDir(dataDir)}`),
+        });
+        if (result.ok) {
+          server = result.server;
+          for (const app of local) urls.set(app.name, await server.databaseUrl(app.name));
+        } else {
+          say(`  Database: PostgreSQL cannot run here: ${result.reason}`);
+          say(`  Each app uses embedded PGlite in ${dataDir}/<app> instead.`);
+        }
+      } else if (local.length > 0) {
+        say(`  Database: embedded PGlite in each app, in ${dataDir}/<app>`);
+      }
+
+      let stopped: Promise<void> | undefined;
+      return {
+        envFor: (name): Record<string, string> => {
+          const url = urls.get(name);
+          return url ? { DATABASE_URL: url } : {};
+        },
+        stop: () => {
+          stopped ??= server?.stop() ?? Promise.resolve();
+          return stopped;
+        },
+      };
     },
   };
 }

@@ -5,7 +5,7 @@
 // on it, so the apps query it exactly as they query a server in a cluster.
 // Where no package fits the machine, `startLocalServer` says why and the
 // caller falls back to embedded PGlite.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chownSync,
@@ -22,6 +22,7 @@ import {
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 
@@ -42,6 +43,20 @@ export interface LocalServerOptions {
   dataDir: string;
   /** Called with what the server is doing, for a progress line. */
   onStep?: (step: string) => void;
+  /** The release function of a lock already taken with `lockServerDir`; without it, the lock is taken here. */
+  releaseLock?: () => void;
+}
+
+/** The server's folder in DATA_DIR. */
+export const serverDir = (dataDir: string) => join(dataDir, 'postgres');
+
+/**
+ * One npm start per data folder: a second one is refused (StartupError) with
+ * the first one's pid. Returns the release function.
+ */
+export function lockServerDir(dataDir: string): () => void {
+  mkdirSync(serverDir(dataDir), { recursive: true });
+  return lockDataDir(serverDir(dataDir));
 }
 
 const USER = 'berth';
@@ -122,17 +137,15 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const exe = (name: string) => join(found.bin, process.platform === 'win32' ? `${name}.exe` : name);
   const asServer = (command: string, args: string[]): [string, string[]] =>
     account ? ['runuser', ['-u', account.user, '--', command, ...args]] : [command, args];
-  const run = (command: string, args: string[]) => {
+  const run = async (command: string, args: string[]) => {
     const [file, argv] = asServer(command, args);
-    return execFileSync(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    return (await promisify(execFile)(file, argv, { encoding: 'utf8' })).stdout;
   };
 
-  const dir = join(options.dataDir, 'postgres');
+  const dir = serverDir(options.dataDir);
   const data = join(dir, 'data');
   const passwordFile = join(dir, 'password');
-  mkdirSync(dir, { recursive: true });
-  // One npm start per data folder: a second one is refused with the first one's pid.
-  const releaseLock = lockDataDir(dir);
+  const releaseLock = options.releaseLock ?? lockServerDir(options.dataDir);
   try {
     if (account) chownSync(dir, account.uid, account.gid);
     if (!existsSync(join(data, 'PG_VERSION'))) {
@@ -140,7 +153,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       rmSync(data, { recursive: true, force: true }); // an initdb cut short leaves a partial folder
       writeFileSync(passwordFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
       if (account) chownSync(passwordFile, account.uid, account.gid);
-      run(exe('initdb'), [
+      await run(exe('initdb'), [
         '-D',
         data,
         '-U',
@@ -155,7 +168,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         'C',
       ]);
     } else {
-      stopOrphan(data, run, exe);
+      await stopOrphan(data, run, exe);
     }
   } catch (error) {
     releaseLock();
@@ -240,11 +253,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
         // delivered (Windows), pg_ctl asks it the same way.
         if (exited === undefined) {
           if (process.platform === 'win32') {
-            try {
-              run(exe('pg_ctl'), ['stop', '-D', data, '-m', 'fast', '-w']);
-            } catch {
-              child.kill();
-            }
+            await run(exe('pg_ctl'), ['stop', '-D', data, '-m', 'fast', '-w']).catch(() => child.kill());
           } else {
             // Run as another account, the server is signalled through runuser's child.
             signalServer(data, 'SIGINT') || child.kill('SIGINT');
@@ -273,11 +282,12 @@ function signalServer(data: string, signal: NodeJS.Signals): boolean {
  * is stale, or this start could not have taken it): stop it, so this start
  * can use the folder. Its committed work is on disk either way.
  */
-function stopOrphan(data: string, run: (command: string, args: string[]) => string, exe: (name: string) => string) {
+async function stopOrphan(
+  data: string,
+  run: (command: string, args: string[]) => Promise<string>,
+  exe: (name: string) => string,
+): Promise<void> {
   if (!existsSync(join(data, 'postmaster.pid'))) return;
-  try {
-    run(exe('pg_ctl'), ['stop', '-D', data, '-m', 'fast', '-w', '-t', '30']);
-  } catch {
-    // not running: PostgreSQL removes a stale postmaster.pid itself
-  }
+  // Not running: pg_ctl fails, and PostgreSQL removes a stale postmaster.pid itself.
+  await run(exe('pg_ctl'), ['stop', '-D', data, '-m', 'fast', '-w', '-t', '30']).catch(() => undefined);
 }
