@@ -11,9 +11,12 @@
 // the targets round by round. Prints start-up, req/s, p50, p99 and memory for
 // each, with ratios to the PostgreSQL 15 server; asserts nothing.
 //
-//   npm run bench -- local [--duration 5] [--rounds 2] [--connections 32]
-import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+//   npm run bench -- local [--duration 5] [--rounds 2] [--connections 32] [--before main]
+//
+// --before <git ref> adds a target: npm start as it is at that ref (its
+// scripts/, on today's apps), to compare a change with what it replaces.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,15 +29,34 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '2' },
     connections: { type: 'string', default: '32' },
+    before: { type: 'string' },
   },
 });
 const duration = Number(values.duration);
 const rounds = Number(values.rounds);
 const connections = Number(values.connections);
-const START = fileURLToPath(new URL('../scripts/start.ts', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const START = join(ROOT, 'scripts/start.ts');
+
+/** Where --before puts scripts/ as it was (not under node_modules: Node strips no types there). */
+const BEFORE_DIR = join(ROOT, 'bench/.before');
+
+/** scripts/ as it is at `ref`, beside today's apps; returns its start.ts. */
+function startScriptAt(ref: string): string {
+  const dir = join(BEFORE_DIR, ref.replace(/[^\w.-]/g, '_'));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const archive = join(dir, 'scripts.tar');
+  execFileSync('git', ['-C', ROOT, 'archive', '--output', archive, ref, 'scripts']);
+  execFileSync('tar', ['-xf', archive, '-C', dir]);
+  symlinkSync(join(ROOT, 'apps'), join(dir, 'apps'));
+  return join(dir, 'scripts/start.ts');
+}
 
 interface Target {
   name: string;
+  /** The npm start script it runs. */
+  start: string;
   env: Record<string, string>;
   dataDir: string;
   run?: Running;
@@ -64,7 +86,7 @@ async function startBerth(target: Target): Promise<Running> {
   const ports = { NAMES_PORT: 0, TODO_API_PORT: 0, TODO_MCP_PORT: 0, TODO_WEB_PORT: 0 };
   for (const key of Object.keys(ports) as (keyof typeof ports)[]) ports[key] = await freePort();
   const begun = performance.now();
-  const child = spawn(process.execPath, [START], {
+  const child = spawn(process.execPath, [target.start], {
     env: {
       ...process.env,
       ...target.env,
@@ -226,10 +248,18 @@ try {
     NAMES_DATABASE_URL: await server.createDatabase('names_api'),
     TODO_DATABASE_URL: await server.createDatabase('todo_api'),
   };
+  const makeTarget = (name: string, env: Record<string, string>, start = START): Target => ({
+    name,
+    start,
+    env,
+    dataDir: tempDir(),
+    results: new Map(),
+  });
+  if (values.before) targets.push(makeTarget(`at ${values.before}`, {}, startScriptAt(values.before)));
   targets.push(
-    { name: 'local server', env: {}, dataDir: tempDir(), results: new Map() },
-    { name: 'PGlite', env: { BERTH_LOCAL_DATABASE: 'pglite' }, dataDir: tempDir(), results: new Map() },
-    { name: 'PostgreSQL 15', env: pgEnv, dataDir: tempDir(), results: new Map() },
+    makeTarget('local server', {}),
+    makeTarget('PGlite', { BERTH_LOCAL_DATABASE: 'pglite' }),
+    makeTarget('PostgreSQL 15', pgEnv),
   );
 
   const tokens = new Map<Target, string>();
@@ -264,7 +294,7 @@ try {
     `\n${duration} s per load, ${connections} connections, ${rounds} rounds alternating targets; medians of the rounds; ratio = target / PostgreSQL 15\n`,
   );
   const cols = ['', ...targets.map((t) => t.name)];
-  const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(i === 0 ? 34 : 24)).join(''));
+  const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(i === 0 ? 34 : 22)).join(''));
   row(cols);
   const startup = (pick: (t: Target) => number | undefined, label: string) =>
     row([label, ...targets.map((t) => ms(pick(t) ?? Number.NaN))]);
@@ -296,4 +326,5 @@ try {
     rmSync(target.dataDir, { recursive: true, force: true });
   }
   await server?.destroy();
+  rmSync(BEFORE_DIR, { recursive: true, force: true });
 }
