@@ -201,7 +201,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   ]);
   // Its own process group: Ctrl-C in the terminal reaches the apps, which
   // finish their requests, and the server is stopped after them.
-  const child: ChildProcess = spawn(file, argv, { stdio: ['ignore', logFd, logFd], detached: true });
+  // windowsHide: a detached process on Windows otherwise opens a console window of its own.
+  const child: ChildProcess = spawn(file, argv, { stdio: ['ignore', logFd, logFd], detached: true, windowsHide: true });
   closeSync(logFd);
   let exited: string | undefined;
   child.on('exit', (code, signal) => {
@@ -218,6 +219,8 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     } catch {
       await client.end().catch(() => {});
       if (exited !== undefined || Date.now() > deadline) {
+        // Run as another account, the server is not this process's child: stop it by its pid file.
+        signalServer(data, 'SIGQUIT');
         child.kill('SIGKILL');
         releaseLock();
         const log = readFileSync(join(dir, 'server.log'), 'utf8').trim().split('\n').slice(-3).join('\n');
