@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '@berth/testkit';
 
 const START = fileURLToPath(new URL('./start.mjs', import.meta.url));
+
+/** A fresh DATA_DIR. Others may enter it: run as root, the database server runs as an unprivileged account. */
+function dataFolder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-start-'));
+  chmodSync(dir, 0o755);
+  return dir;
+}
 
 /** Runs `npm start`'s script until it prints the Names Manager URL; returns that URL and a stop function. */
 async function startBerth(env: Record<string, string>, node = process.execPath) {
@@ -29,6 +36,7 @@ async function startBerth(env: Record<string, string>, node = process.execPath) 
   });
   return {
     url: url.replace('localhost', '127.0.0.1'),
+    child,
     output: () => output,
     async stop() {
       child.kill('SIGINT'); // Ctrl-C
@@ -42,7 +50,7 @@ const postJson = (url: string, body: unknown) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 test('npm start serves Names Manager on NAMES_PORT, the Todo API on TODO_API_PORT with its chat working offline through the MCP server on TODO_MCP_PORT, and keeps data across restarts', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
+  const dataDir = dataFolder();
   const todoPort = String(await freePort());
   const todo = `http://127.0.0.1:${todoPort}`;
   const mcpPort = String(await freePort());
@@ -55,6 +63,8 @@ test('npm start serves Names Manager on NAMES_PORT, the Todo API on TODO_API_POR
   };
   try {
     const first = await startBerth(env);
+    assert.match(first.output(), /Database: starting PostgreSQL in /, 'the apps run on the local PostgreSQL server');
+    assert.doesNotMatch(first.output(), /PGlite/);
     assert.equal((await fetch(first.url)).status, 200, 'the UI is served');
     assert.match(await (await fetch(`${todo}/api/health`)).text(), /"database":"ok"/);
     assert.equal((await postJson(`${todo}/api/auth/register`, account)).status, 201);
@@ -94,7 +104,7 @@ test("npm start on the machine's older Node fetches Node 24 from the npm registr
   const version = execFileSync(oldNode, ['--version'], { encoding: 'utf8' }).trim();
   assert.ok(Number(version.slice(1).split('.')[0]) < 24, `this checks the bare-machine path: ${oldNode} is ${version}`);
   const cache = mkdtempSync(join(tmpdir(), 'berth-cache-'));
-  const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
+  const dataDir = dataFolder();
   const env = {
     NAMES_PORT: String(await freePort()),
     TODO_API_PORT: String(await freePort()),
@@ -136,7 +146,7 @@ async function startRefused(env: Record<string, string>) {
 }
 
 test('a port variable that is not a port is reported by its name, and nothing starts', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
+  const dataDir = dataFolder();
   try {
     const { code, output } = await startRefused({ NAMES_PORT: 'abc', DATA_DIR: dataDir });
     assert.equal(code, 2);
@@ -149,7 +159,7 @@ test('a port variable that is not a port is reported by its name, and nothing st
 });
 
 test('a port in use is reported with the variable that moves the app elsewhere', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
+  const dataDir = dataFolder();
   const squatter = createServer();
   const port = await new Promise<number>((resolve) =>
     squatter.listen(0, 'localhost', () => resolve((squatter.address() as { port: number }).port)),
@@ -176,7 +186,7 @@ test('a port in use is reported with the variable that moves the app elsewhere',
 });
 
 test('npm start prints pages that answer, and readable logs without a line per request', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
+  const dataDir = dataFolder();
   const env = {
     ...(await freshPorts()),
     DATA_DIR: dataDir,
@@ -215,7 +225,7 @@ test('npm start prints pages that answer, and readable logs without a line per r
 });
 
 test('a slow start says what it is doing, and a second npm start on the same data folder says who holds it', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'berth-start-'));
+  const dataDir = dataFolder();
   const env = {
     ...(await freshPorts()),
     DATA_DIR: dataDir,
@@ -224,7 +234,7 @@ test('a slow start says what it is doing, and a second npm start on the same dat
   };
   const first = await startBerth(env);
   try {
-    assert.match(first.output(), /Names Manager is still starting: opening database \(\d+ s\)/);
+    assert.match(first.output(), /is still starting: .+ \(\d+ s\)/);
     const second = await startRefused({
       ...env,
       ...(await freshPorts()),
@@ -234,6 +244,116 @@ test('a slow start says what it is doing, and a second npm start on the same dat
     assert.doesNotMatch(second.output, /\n\S*\s+at |throw new|Node\.js v/, 'the message alone, no stack trace');
   } finally {
     assert.equal(await first.stop(), 0);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+/** `pid` and every process under it (Linux /proc): npm start, its apps, the database server and its backends. */
+function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const all: number[] = [];
+  const visit = (p: number) => {
+    all.push(p);
+    for (const child of children.get(p) ?? []) visit(child);
+  };
+  visit(pid);
+  return all;
+}
+
+test('SIGKILL of npm start, its apps and its database during a burst of writes loses no acknowledged write', async () => {
+  const dataDir = dataFolder();
+  const env = { ...(await freshPorts()), DATA_DIR: dataDir };
+  try {
+    const first = await startBerth(env);
+    assert.match(first.output(), /Database: starting PostgreSQL in /);
+    const acknowledged: string[] = [];
+    let killed = false;
+    const client = async (id: number) => {
+      for (let i = 0; !killed && i < 100_000; i++) {
+        const name = `kill ${id}-${i}`;
+        try {
+          const answer = await postJson(`${first.url}/api/names`, { name });
+          if (answer.status === 201) acknowledged.push(name);
+        } catch {
+          return; // the process is gone
+        }
+      }
+    };
+    const clients = Array.from({ length: 8 }, (_, id) => client(id));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const everything = processTree(first.child.pid as number);
+    assert.ok(everything.length >= 6, `npm start, 4 apps and the server: ${everything.length} processes`);
+    for (const pid of everything) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    killed = true;
+    await Promise.all(clients);
+    await first.stop();
+    assert.ok(acknowledged.length > 0, 'writes were acknowledged before the kill');
+
+    // A lock and a postmaster.pid are left behind by the dead processes.
+    assert.ok(existsSync(join(dataDir, 'postgres', 'berth.lock')));
+    const second = await startBerth({ ...env, ...(await freshPorts()) });
+    try {
+      const { names } = (await (await fetch(`${second.url}/api/names`)).json()) as { names: { name: string }[] };
+      const stored = new Set(names.map((n) => n.name));
+      assert.deepEqual(
+        acknowledged.filter((name) => !stored.has(name)),
+        [],
+        `every one of the ${acknowledged.length} names answered with 201 is still stored`,
+      );
+    } finally {
+      assert.equal(await second.stop(), 0);
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('DATABASE_URL given to npm start is refused with the per-app variables to use, and nothing starts', async () => {
+  const dataDir = dataFolder();
+  try {
+    const { code, output } = await startRefused({
+      ...(await freshPorts()),
+      DATA_DIR: dataDir,
+      DATABASE_URL: 'postgresql://someone@db.example/names',
+    });
+    assert.equal(code, 1);
+    assert.match(output, /DATABASE_URL is set, but npm start runs 2 apps that each need a database of their own/);
+    assert.match(output, /NAMES_DATABASE_URL=postgresql:\/\/… TODO_DATABASE_URL=postgresql:\/\/… npm start/);
+    assert.doesNotMatch(output, /\n\s+at /);
+    assert.deepEqual(readdirSync(dataDir), [], 'no database was opened');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('BERTH_LOCAL_DATABASE=pglite runs each app on embedded PGlite in DATA_DIR/<app>', async () => {
+  const dataDir = dataFolder();
+  try {
+    const berth = await startBerth({ ...(await freshPorts()), DATA_DIR: dataDir, BERTH_LOCAL_DATABASE: 'pglite' });
+    try {
+      assert.match(berth.output(), /Database: embedded PGlite in each app/);
+      assert.equal((await postJson(`${berth.url}/api/names`, { name: 'On PGlite' })).status, 201);
+      assert.ok(existsSync(join(dataDir, 'names-api', 'pgdata', 'PG_VERSION')), 'the Names API has its own PGlite');
+      assert.ok(!existsSync(join(dataDir, 'postgres')), 'no server was started');
+    } finally {
+      assert.equal(await berth.stop(), 0);
+    }
+  } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -1,7 +1,7 @@
-import { accessSync, closeSync, constants, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { StartupError } from '../startup-error.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { type Database, DatabaseUnavailableError, isUnavailableError, type Queryable } from './database.ts';
 
 /**
@@ -65,41 +65,4 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
       releaseLock();
     },
   };
-}
-
-/**
- * PGlite has no postmaster to stop a second process from opening the same
- * files, and two writers would corrupt them. A lock file holding the owner's
- * pid refuses the second process with a message naming the first.
- */
-function lockDataDir(dataDir: string): () => void {
-  const lockFile = join(dataDir, 'berth.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockFile, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(lockFile, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(lockFile, 'utf8'));
-      if (isRunning(owner)) {
-        throw new StartupError(
-          `The embedded database in ${dataDir} is in use by process ${owner}. Stop that process, or set DATA_DIR to another directory.`,
-        );
-      }
-      rmSync(lockFile, { force: true }); // left behind by a process that died
-    }
-  }
-  throw new Error(`Could not lock ${lockFile}`);
-}
-
-function isRunning(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -1,0 +1,330 @@
+// The local run (`npm start`) on its databases, side by side in one run:
+//   local server   npm start as it is: one PostgreSQL 15 server from the npm
+//                  package in DATA_DIR/postgres, a database per app
+//   PGlite         npm start with BERTH_LOCAL_DATABASE=pglite: embedded PGlite
+//                  in each app's process (what npm start used before)
+//   PostgreSQL 15  npm start with NAMES_DATABASE_URL / TODO_DATABASE_URL on a
+//                  Debian PostgreSQL 15 server (testkit; its fsync is off, so
+//                  its writes are faster than a durable server's)
+// Every target is started the way a person starts it (scripts/start.ts, fresh
+// data folder, then restarted on the same folder); load alternates between
+// the targets round by round. Prints start-up, req/s, p50, p99 and memory for
+// each, with ratios to the PostgreSQL 15 server; asserts nothing.
+//
+//   npm run bench -- local [--duration 5] [--rounds 2] [--connections 32] [--before main]
+//
+// --before <git ref> adds a target: npm start as it is at that ref (its
+// scripts/, on today's apps), to compare a change with what it replaces.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { freePort, type PostgresServer, startPostgresServer } from '@berth/testkit';
+import autocannon from 'autocannon';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '32' },
+    before: { type: 'string' },
+  },
+});
+const duration = Number(values.duration);
+const rounds = Number(values.rounds);
+const connections = Number(values.connections);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const START = join(ROOT, 'scripts/start.ts');
+
+/** Where --before puts scripts/ as it was (not under node_modules: Node strips no types there). */
+const BEFORE_DIR = join(ROOT, 'bench/.before');
+
+/** scripts/ as it is at `ref`, beside today's apps; returns its start.ts. */
+function startScriptAt(ref: string): string {
+  const dir = join(BEFORE_DIR, ref.replace(/[^\w.-]/g, '_'));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const archive = join(dir, 'scripts.tar');
+  execFileSync('git', ['-C', ROOT, 'archive', '--output', archive, ref, 'scripts']);
+  execFileSync('tar', ['-xf', archive, '-C', dir]);
+  symlinkSync(join(ROOT, 'apps'), join(dir, 'apps'));
+  return join(dir, 'scripts/start.ts');
+}
+
+interface Target {
+  name: string;
+  /** The npm start script it runs. */
+  start: string;
+  env: Record<string, string>;
+  dataDir: string;
+  run?: Running;
+  startFresh?: Startup;
+  startAgain?: Startup;
+  idle?: Memory;
+  loaded?: Memory;
+  results: Map<string, { rps: number[]; p50: number[]; p99: number[] }>;
+}
+
+interface Startup {
+  banner: number;
+  names: number;
+  todo: number;
+}
+
+interface Running {
+  child: ChildProcess;
+  names: string;
+  todo: string;
+  ready: Promise<Startup>;
+  exited: Promise<void>;
+}
+
+/** npm start, with the moments its two database apps and its banner became ready. */
+async function startBerth(target: Target): Promise<Running> {
+  const ports = { NAMES_PORT: 0, TODO_API_PORT: 0, TODO_MCP_PORT: 0, TODO_WEB_PORT: 0 };
+  for (const key of Object.keys(ports) as (keyof typeof ports)[]) ports[key] = await freePort();
+  const begun = performance.now();
+  const child = spawn(process.execPath, [target.start], {
+    env: {
+      ...process.env,
+      ...target.env,
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      DATA_DIR: target.dataDir,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const names = `http://127.0.0.1:${ports.NAMES_PORT}`;
+  const todo = `http://127.0.0.1:${ports.TODO_API_PORT}`;
+  const readyAt = async (url: string) => {
+    for (;;) {
+      try {
+        if ((await fetch(`${url}/readyz`)).ok) return performance.now() - begun;
+      } catch {
+        // not yet
+      }
+      if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  const banner = new Promise<number>((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('Press Ctrl-C')) resolve(performance.now() - begun);
+    });
+    void exited.then(() => reject(new Error(`npm start exited:\n${output}`)));
+  });
+  const ready = Promise.all([banner, readyAt(names), readyAt(todo)]).then(([b, n, t]) => ({
+    banner: b,
+    names: n,
+    todo: t,
+  }));
+  return { child, names, todo, ready, exited };
+}
+
+async function stopBerth(run: Running): Promise<void> {
+  run.child.kill('SIGINT');
+  await run.exited;
+}
+
+/** Every process under `pid`, with its command line. */
+function tree(pid: number): { pid: number; cmd: string }[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone
+    }
+  }
+  const found: { pid: number; cmd: string }[] = [];
+  const visit = (p: number) => {
+    try {
+      found.push({ pid: p, cmd: readFileSync(`/proc/${p}/cmdline`, 'utf8').replaceAll('\0', ' ') });
+    } catch {
+      return;
+    }
+    for (const child of parents.get(p) ?? []) visit(child);
+  };
+  visit(pid);
+  return found;
+}
+
+/** kB from /proc/<pid>/status (VmRSS) or smaps_rollup (Pss). */
+function kb(pid: number, file: 'status' | 'smaps_rollup', field: string): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/${file}`, 'utf8');
+    return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(text)?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+interface Memory {
+  /** RSS of each app's process, MB. */
+  apps: Record<string, number>;
+  /** The local PostgreSQL server's processes, proportional set size (shared buffers counted once), MB. */
+  database: number;
+  /** Everything npm start runs, itself included (RSS of the Node processes + the server's PSS), MB. */
+  total: number;
+}
+
+const APP_OF: [RegExp, string][] = [
+  [/apps\/names\/api/, 'names'],
+  [/apps\/todo\/api/, 'todo-api'],
+  [/apps\/todo\/mcp/, 'todo-mcp'],
+  [/apps\/todo\/web/, 'todo-web'],
+  [/scripts\/start/, 'npm start'],
+];
+
+function memory(run: Running): Memory {
+  const apps: Record<string, number> = {};
+  let database = 0;
+  for (const { pid, cmd } of tree(run.child.pid as number)) {
+    const app = APP_OF.find(([pattern]) => pattern.test(cmd))?.[1];
+    if (app && cmd.includes('node')) apps[app] = kb(pid, 'status', 'VmRSS') / 1024;
+    else if (/\bpostgres\b/.test(cmd) && !cmd.startsWith('runuser')) database += kb(pid, 'smaps_rollup', 'Pss') / 1024;
+  }
+  const total = Object.values(apps).reduce((a, b) => a + b, 0) + database;
+  return { apps, database, total };
+}
+
+async function json(url: string, body: unknown, token?: string) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** 100 names and, for one account, 100 tasks: the lists a person keeps by hand. */
+async function fill(run: Running): Promise<string> {
+  const { token } = await json(`${run.todo}/api/auth/register`, {
+    email: 'bench@example.com',
+    password: 'bench-password-123',
+  });
+  for (let i = 0; i < 100; i++) {
+    await json(`${run.names}/api/names`, { name: `Person ${i}` });
+    await json(`${run.todo}/api/tasks`, { title: `Task ${i}`, description: 'a task to list' }, token as string);
+  }
+  return token as string;
+}
+
+async function load(target: Target, label: string, url: string, headers: Record<string, string> = {}) {
+  const result = await autocannon({ url, headers, connections, duration });
+  if (result.errors + result.non2xx > 0)
+    console.error(`  ${target.name} ${label}: ${result.errors + result.non2xx} errors`);
+  const entry = target.results.get(label) ?? { rps: [], p50: [], p99: [] };
+  entry.rps.push(result.requests.average);
+  entry.p50.push(result.latency.p50);
+  entry.p99.push(result.latency.p99);
+  target.results.set(label, entry);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+const ms = (x: number) => `${(x / 1000).toFixed(2)} s`;
+const mb = (x: number | undefined) => (x === undefined ? '-' : `${x.toFixed(0)} MB`);
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-bench-'));
+  chmodSync(dir, 0o755); // run as root, the server runs as an unprivileged account that must reach it
+  return dir;
+}
+
+let server: PostgresServer | undefined;
+const targets: Target[] = [];
+try {
+  server = await startPostgresServer();
+  const pgEnv = {
+    NAMES_DATABASE_URL: await server.createDatabase('names_api'),
+    TODO_DATABASE_URL: await server.createDatabase('todo_api'),
+  };
+  const makeTarget = (name: string, env: Record<string, string>, start = START): Target => ({
+    name,
+    start,
+    env,
+    dataDir: tempDir(),
+    results: new Map(),
+  });
+  if (values.before) targets.push(makeTarget(`at ${values.before}`, {}, startScriptAt(values.before)));
+  targets.push(
+    makeTarget('local server', {}),
+    makeTarget('PGlite', { BERTH_LOCAL_DATABASE: 'pglite' }),
+    makeTarget('PostgreSQL 15', pgEnv),
+  );
+
+  const tokens = new Map<Target, string>();
+  for (const target of targets) {
+    // Fresh data folder, then a restart on the folder it left: the two start-ups a person meets.
+    const first = await startBerth(target);
+    target.startFresh = await first.ready;
+    tokens.set(target, await fill(first));
+    await stopBerth(first);
+    target.run = await startBerth(target);
+    target.startAgain = await target.run.ready;
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // settle
+    target.idle = memory(target.run);
+    console.log(
+      `${target.name}: ready (fresh) ${ms(target.startFresh.banner)}, again ${ms(target.startAgain.banner)}; idle ${mb(target.idle.total)}`,
+    );
+  }
+  for (let round = 1; round <= rounds; round++) {
+    for (const target of targets) {
+      const run = target.run as Running;
+      await load(target, 'GET /api/tasks (100)', `${run.todo}/api/tasks`, {
+        authorization: `Bearer ${tokens.get(target)}`,
+      });
+      await load(target, 'GET /api/names (100)', `${run.names}/api/names`);
+    }
+    console.log(`round ${round} of ${rounds} done`);
+  }
+  for (const target of targets) target.loaded = memory(target.run as Running);
+
+  const reference = targets.find((t) => t.name === 'PostgreSQL 15') as Target;
+  console.log(
+    `\n${duration} s per load, ${connections} connections, ${rounds} rounds alternating targets; medians of the rounds; ratio = target / PostgreSQL 15\n`,
+  );
+  const cols = ['', ...targets.map((t) => t.name)];
+  const row = (cells: string[]) => console.log(cells.map((c, i) => c.padEnd(i === 0 ? 34 : 22)).join(''));
+  row(cols);
+  const startup = (pick: (t: Target) => number | undefined, label: string) =>
+    row([label, ...targets.map((t) => ms(pick(t) ?? Number.NaN))]);
+  startup((t) => t.startFresh?.names, 'ready, fresh folder: Names API');
+  startup((t) => t.startFresh?.todo, '                    Todo API');
+  startup((t) => t.startFresh?.banner, '                    all (banner)');
+  startup((t) => t.startAgain?.names, 'ready, existing: Names API');
+  startup((t) => t.startAgain?.todo, '                 Todo API');
+  startup((t) => t.startAgain?.banner, '                 all (banner)');
+  for (const label of reference.results.keys()) {
+    const of = (t: Target, key: 'rps' | 'p50' | 'p99') => median(t.results.get(label)?.[key] ?? []);
+    const ratio = (t: Target, key: 'rps' | 'p99') => (of(t, key) / of(reference, key)).toFixed(2);
+    row([`${label} req/s`, ...targets.map((t) => `${of(t, 'rps').toFixed(0)} (${ratio(t, 'rps')}x)`)]);
+    row(['  p50', ...targets.map((t) => `${of(t, 'p50')} ms`)]);
+    row(['  p99', ...targets.map((t) => `${of(t, 'p99')} ms (${ratio(t, 'p99')}x)`)]);
+  }
+  for (const app of ['names', 'todo-api', 'todo-mcp', 'todo-web', 'npm start']) {
+    row([
+      `RSS ${app} idle / after load`,
+      ...targets.map((t) => `${mb(t.idle?.apps[app])} / ${mb(t.loaded?.apps[app])}`),
+    ]);
+  }
+  row(['local PostgreSQL (PSS)', ...targets.map((t) => `${mb(t.idle?.database)} / ${mb(t.loaded?.database)}`)]);
+  row(['whole npm start', ...targets.map((t) => `${mb(t.idle?.total)} / ${mb(t.loaded?.total)}`)]);
+  console.log('(the PostgreSQL 15 column does not count its server, which runs outside npm start)');
+} finally {
+  for (const target of targets) {
+    if (target.run) await stopBerth(target.run);
+    rmSync(target.dataDir, { recursive: true, force: true });
+  }
+  await server?.destroy();
+  rmSync(BEFORE_DIR, { recursive: true, force: true });
+}

