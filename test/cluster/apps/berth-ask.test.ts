@@ -370,7 +370,10 @@ describe('berth mcp and berth ask on the Names app', () => {
         .sort();
       assert.deepEqual(offered, [...READ_TOOLS, ...WRITE_TOOLS].sort());
 
-      const outside = await berth(['ask', '--app', 'names', 'what is wrong in kube-system?', '-n', NS, ...withModel], env);
+      const outside = await berth(
+        ['ask', '--app', 'names', 'what is wrong in kube-system?', '-n', NS, ...withModel],
+        env,
+      );
       assert.equal(outside.code, 0, explain(outside));
       assert.match(
         outside.stdout,
@@ -383,7 +386,10 @@ describe('berth mcp and berth ask on the Names app', () => {
       assert.match(unconfirmed.stdout, /berth will scale deployment\/names-api in ask-names from 3 to 4 replicas/);
       assert.equal((await replicas('names-api')).spec, 3);
 
-      const confirmed = await berth(['ask', '--app', 'names', 'scale the api to 4', '-n', NS, '--yes', ...withModel], env);
+      const confirmed = await berth(
+        ['ask', '--app', 'names', 'scale the api to 4', '-n', NS, '--yes', ...withModel],
+        env,
+      );
       assert.equal(confirmed.code, 0, explain(confirmed));
       assert.match(confirmed.stdout, /The tool said: Done: deployment\/names-api in ask-names is set to 4 replicas/);
       await eventually('names-api at 4 replicas', async () => (await replicas('names-api')).spec === 4);
