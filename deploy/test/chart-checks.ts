@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type K8sObject, KUBE_VERSION, podSpecs } from '@berth/testkit';
+import { HELM, type K8sObject, KUBE_VERSION, podSpecs } from '@berth/testkit';
 
 const run = promisify(execFile);
 
@@ -53,4 +53,20 @@ export async function kubeScoreFindings(manifest: string, excluded: string[]): P
     (error: { stdout: string }) => error,
   );
   return stdout.split('\n').filter((line) => /^\[(WARNING|CRITICAL)\]/.test(line));
+}
+
+/** `helm lint --strict` of a chart with its default, dev and prod values: no warning, no error. */
+export async function assertLintClean(chart: string): Promise<void> {
+  for (const values of [[], ['values-dev.yaml'], ['values-prod.yaml']]) {
+    const { stdout } = await run(HELM, [
+      'lint',
+      '--strict',
+      chart,
+      '--kube-version',
+      KUBE_VERSION,
+      ...values.flatMap((v) => ['--values', join(chart, v)]),
+    ]);
+    assert.match(stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+    assert.doesNotMatch(stdout, /\[(WARNING|ERROR)\]/, stdout);
+  }
 }

@@ -617,6 +617,24 @@ describe('PostgreSQL outside the release', () => {
     await deleteNamespace(dbNs);
   });
 
+  const accountsInExternalDatabase = async () =>
+    Number(
+      await kubectl([
+        '-n',
+        dbNs,
+        'exec',
+        'deploy/postgres',
+        '--',
+        'psql',
+        '-U',
+        'todo',
+        '-d',
+        'todo',
+        '-Atc',
+        'select count(*) from users',
+      ]),
+    );
+
   /** The dev values with this run's images, no database in the release, and a host of its own. */
   const values = () => [
     '-f',
@@ -644,21 +662,7 @@ describe('PostgreSQL outside the release', () => {
     ]);
     report['helm install --wait, external database (wall clock)'] = `${((Date.now() - started) / 1000).toFixed(0)} s`;
     await helm(['test', 'todo', '-n', ns, '--logs']);
-    const schema = await kubectl([
-      '-n',
-      dbNs,
-      'exec',
-      'deploy/postgres',
-      '--',
-      'psql',
-      '-U',
-      'todo',
-      '-d',
-      'todo',
-      '-Atc',
-      'select count(*) from users',
-    ]);
-    assert.ok(Number(schema.trim()) >= 1, 'the helm test account is in the external database');
+    assert.ok((await accountsInExternalDatabase()) >= 1, 'the helm test account is in the external database');
   });
 
   test('credentials from an existingSecret: the upgrade switches to it and the data is still there', {
@@ -689,21 +693,7 @@ describe('PostgreSQL outside the release', () => {
     ]);
     assert.equal(env.trim(), 'todo-database');
     await helm(['test', 'todo', '-n', ns, '--logs']);
-    const accounts = await kubectl([
-      '-n',
-      dbNs,
-      'exec',
-      'deploy/postgres',
-      '--',
-      'psql',
-      '-U',
-      'todo',
-      '-d',
-      'todo',
-      '-Atc',
-      'select count(*) from users',
-    ]);
-    assert.ok(Number(accounts.trim()) >= 2, 'both helm test accounts are there');
+    assert.ok((await accountsInExternalDatabase()) >= 2, 'both helm test accounts are there');
   });
 });
 
