@@ -13,6 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { helmTemplate, launchChromium } from '@berth/testkit';
 import {
   BERTH_BUILD_FLAGS,
+  BERTH_ENV,
   berthCli,
   eventually,
   explainRun,
@@ -273,6 +274,18 @@ describe('berth up todo, and the app through the ingress', () => {
     for (const image of ['todo-api', 'todo-web', 'todo-mcp']) {
       report[`image size ${image}`] = `${((await imageSize(`localhost/${image}:${tag}`)) / 1e6).toFixed(1)} MB`;
     }
+  });
+
+  test('the API image, started without a database setting, says what to set and exits', async () => {
+    deployed();
+    // The image leaves the embedded database out (an optional dependency): a pod has its PostgreSQL.
+    const result = await run(
+      'podman',
+      ['run', '--rm', '--network', 'none', '-e', 'NODE_ENV=development', `localhost/todo-api:${tag}`],
+      { allowFailure: true, env: BERTH_ENV },
+    );
+    assert.equal(result.code, 1, explainRun(result));
+    assert.match(result.stderr, /No database: neither DATABASE_URL nor DB_HOST is set.*Set DATABASE_URL/);
   });
 
   test('berth status, logs and smoke know the Todo app', { timeout: 300_000 }, async () => {
