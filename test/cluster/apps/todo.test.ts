@@ -29,6 +29,7 @@ import {
   run,
   startLoad,
 } from '@berth/testkit/cluster';
+import * as web from '../../../apps/todo/web/test/stack.ts';
 import { todoChartMatrix } from '../../../deploy/test/chart-matrix.ts';
 
 const CHART = join(REPO, 'deploy/charts/todo');
@@ -336,35 +337,50 @@ describe('berth up todo, and the app through the ingress', () => {
     assert.ok((await tasksOf(token)).some((t) => /renew the passport/i.test(t.title)));
   });
 
-  test('through the ingress, in Chromium: create an account, add a task, ask the assistant for another, sign out', {
-    timeout: 180_000,
+  test('through the ingress, in Chromium: the web app journey, the assistant, and a second person who sees none of it', {
+    timeout: 240_000,
   }, async () => {
     deployed();
     // The browser asks the ingress for http://todo.local/ as its HTTP proxy: the
     // request carries Host todo.local, as it would with todo.local in /etc/hosts.
     const browser = await launchChromium([`--proxy-server=${ingress}`, '--proxy-bypass-list=<-loopback>']);
-    try {
-      const page = await browser.newPage();
+    const open = async () => {
+      const context = await browser.newContext({ timezoneId: 'UTC', locale: 'en-GB' });
+      const page = await context.newPage();
       page.setDefaultTimeout(20_000);
       const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+      page.on('console', (message) => {
+        if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+      });
       await page.goto(`http://${HOST}/`);
-      await page.getByRole('button', { name: 'Create an account' }).click();
-      await page.getByLabel('Email').fill(uniqueEmail('browser'));
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Create account' }).click();
-      await page.getByRole('heading', { name: 'Your tasks' }).waitFor();
-      const form = page.getByRole('form', { name: 'Add a task' });
-      await form.getByLabel('Title').fill('Water the plants');
-      await form.getByRole('button', { name: 'Add task' }).click();
-      await page.locator('#task-list .task-title', { hasText: 'Water the plants' }).waitFor();
+      return { page, problems };
+    };
+    try {
+      const { page, problems } = await open();
+      const email = web.uniqueEmail('browser');
+      await web.createAccount(page, email);
+      await web.signOut(page);
+      await web.signIn(page, email);
+      await web.addTask(page, { title: 'Pay rent', priority: 'high', due: web.day(-1), tags: 'home' });
+      await web.addTask(page, { title: 'Buy milk', priority: 'low', due: web.day(2), tags: 'shopping' });
+      assert.match((await web.taskItem(page, 'Pay rent').getAttribute('class')) ?? '', /overdue/);
+      await web.taskItem(page, 'Pay rent').getByRole('checkbox', { name: 'Pay rent' }).check();
+      await web.waitUntil(page, "document.querySelector('.task.done') !== null");
       const panel = page.getByRole('complementary', { name: 'Assistant' });
-      await panel.getByRole('textbox', { name: 'Message' }).fill('add call the dentist');
+      await panel.getByRole('textbox', { name: 'Message' }).fill('add call the dentist tomorrow');
       await panel.getByRole('button', { name: 'Send' }).click();
-      await page.locator('#task-list .task-title', { hasText: 'Call the dentist' }).waitFor();
-      await page.getByRole('button', { name: 'Sign out' }).click();
-      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      await web.taskItem(page, 'Call the dentist').waitFor();
+      await web.taskItem(page, 'Buy milk').getByRole('button', { name: 'Delete “Buy milk”' }).click();
+      await page.getByRole('button', { name: 'Undo' }).waitFor({ state: 'detached', timeout: 15_000 });
+      assert.deepEqual(await web.visibleTitles(page), ['Call the dentist', 'Pay rent']);
+      await web.signOut(page);
       assert.deepEqual(problems, []);
+
+      const other = await open();
+      await web.createAccount(other.page, web.uniqueEmail('second'));
+      await other.page.getByText('No tasks yet. Add your first one above.').waitFor();
+      assert.deepEqual(other.problems, []);
     } finally {
       await browser.close();
     }
