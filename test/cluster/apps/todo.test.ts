@@ -405,13 +405,13 @@ describe('berth up todo, and the app through the ingress', () => {
       const [w, a] = figures as [(typeof figures)[0], (typeof figures)[0]];
       report[`${what}: requests through the ingress (web / api), failed`] =
         `${w.ok} / ${a.ok}, ${w.failures.length + a.failures.length} failed`;
-      assert.deepEqual([...w.failures, ...a.failures], [], `${what}: failed requests`);
       assert.ok(w.ok > 50 && a.ok > 50, `${what}: the load ran (${w.ok} web, ${a.ok} api)`);
+      return [...w.failures, ...a.failures];
     };
     const revisionBefore = Number(
       (await helm(['history', 'todo', '-n', NS, '-o', 'json', '--max', '1'])).match(/"revision":(\d+)/)?.[1],
     );
-    await underLoad('rolling update', async () => {
+    const rolling = await underLoad('rolling update', async () => {
       // A new pod spec for api (an environment variable) and web (its drain time): both roll.
       const result = await berthCli([
         'up',
@@ -442,11 +442,12 @@ describe('berth up todo, and the app through the ingress', () => {
       '-o',
       'json',
     ]);
+    assert.deepEqual(rolling, [], 'failed requests during the rolling update');
     assert.ok(
       api0.spec.template.spec.containers[0]?.env.some((e) => e.name === 'ROLLED'),
       'the api rolled',
     );
-    await underLoad('berth rollback', async () => {
+    const rollback = await underLoad('berth rollback', async () => {
       const result = await berthCli(['rollback', ...common, '--to', String(revisionBefore), '--json']);
       assert.equal(result.code, 0, explainRun(result));
       await waitForRollout(NS, ['todo-api', 'todo-web']);
@@ -460,7 +461,23 @@ describe('berth up todo, and the app through the ingress', () => {
       '-o',
       'json',
     ]);
+    assert.deepEqual(rollback, [], 'failed requests during the rollback');
     assert.ok(!api1.spec.template.spec.containers[0]?.env.some((e) => e.name === 'ROLLED'), 'rolled back');
+    // The same check fails when the API goes away without a rollout: every pod force-deleted at once.
+    const broken = await underLoad('every api pod force-deleted (the check must fail)', async () => {
+      await kubectl([
+        '-n',
+        NS,
+        'delete',
+        'pod',
+        '-l',
+        'app.kubernetes.io/instance=todo,app.kubernetes.io/component=api',
+        '--grace-period=0',
+        '--force',
+      ]);
+      await waitForRollout(NS, ['todo-api']);
+    });
+    assert.ok(broken.length > 0, 'the load check sees the outage it is there to catch');
   });
 
   test('load makes the API HPA scale out, and it scales back in afterwards', { timeout: 900_000 }, async () => {
