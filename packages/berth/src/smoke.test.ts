@@ -103,3 +103,50 @@ describe('runSmoke: the HTTP checks, then the chart test', () => {
     assert.deepEqual(calls, []);
   });
 });
+
+describe('runSmoke: a pod that is leaving', () => {
+  /** Answers 503 `failures` times, then as a healthy app would. */
+  const flaky = (failures: number) => {
+    let left = failures;
+    return createServer((request, response) => {
+      if (left > 0) {
+        left--;
+        response.statusCode = 503;
+        response.end('{"error":"Not ready: shutdown: shutting down"}');
+        return;
+      }
+      response.statusCode = request.url === '/api/health/db' || request.url === '/' ? 200 : 404;
+      response.end(request.url === '/' ? '<title>Names Manager</title>' : '{"status":"healthy"}');
+    });
+  };
+  const smoke = async (server: ReturnType<typeof flaky>, settleMs: number) => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      return await runSmoke(
+        { ...NAMES, smoke: { ...NAMES.smoke, helmTest: false } },
+        { base, release: 'names', namespace: 'shop', helmArgv: fakeHelm('', 0, []), settleMs },
+        quiet(),
+      );
+    } finally {
+      server.close();
+    }
+  };
+
+  test('a 503 while a pod drains is asked again, and the check passes once the app answers', async () => {
+    const results = await smoke(flaky(2), 10_000);
+    assert.deepEqual(
+      results.map((r) => [r.step, r.ok]),
+      [
+        ['UI page', true],
+        ['API readiness (database connected)', true],
+      ],
+    );
+  });
+
+  test('a 503 that lasts past the settle window fails the check with the answer', async () => {
+    const results = await smoke(flaky(1000), 1500);
+    assert.equal(results[0]?.ok, false);
+    assert.match(results[0]?.error ?? '', /HTTP 503, expected 200/);
+  });
+});

@@ -40,16 +40,31 @@ export function testSteps(log: string): { step: string; ok: boolean; error?: str
   return steps;
 }
 
-async function httpChecks(app: AppDefinition, base: string, out: Output): Promise<SmokeResult[]> {
+/**
+ * Answers that mean "not this pod, not now" rather than "broken": right after a rollout a pod
+ * that is leaving still holds some keep-alive connections and answers 503 while it drains.
+ */
+const PASSING_TROUBLE = new Set([502, 503, 504]);
+
+/** How long a check keeps asking while it gets one of those answers (a load balancer's health check does the same). */
+export const SETTLE_MS = 15_000;
+
+async function httpChecks(app: AppDefinition, base: string, out: Output, settleMs: number): Promise<SmokeResult[]> {
   const results: SmokeResult[] = [];
   for (const check of app.smoke.http) {
     const started = performance.now();
     let error: string | undefined;
-    try {
-      const response = await fetch(base + check.path, { signal: AbortSignal.timeout(10_000) });
-      error = judgeAnswer(check, response.status, await response.text());
-    } catch (e) {
-      error = (e as Error).message;
+    for (;;) {
+      let status = 0;
+      try {
+        const response = await fetch(base + check.path, { signal: AbortSignal.timeout(10_000) });
+        status = response.status;
+        error = judgeAnswer(check, status, await response.text());
+      } catch (e) {
+        error = (e as Error).message;
+      }
+      if (!error || !PASSING_TROUBLE.has(status) || performance.now() - started >= settleMs) break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     const ms = Math.round(performance.now() - started);
     results.push({ step: check.name, ok: !error, ms, ...(error ? { error } : {}) });
@@ -85,10 +100,16 @@ async function helmTest(helmArgv: (args: string[]) => string[], release: string,
 /** The HTTP checks, then (when they pass and the chart has one) the chart's helm test. */
 export async function runSmoke(
   app: AppDefinition,
-  target: { base: string; release: string; namespace: string; helmArgv: (args: string[]) => string[] },
+  target: {
+    base: string;
+    release: string;
+    namespace: string;
+    helmArgv: (args: string[]) => string[];
+    settleMs?: number;
+  },
   out: Output,
 ): Promise<SmokeResult[]> {
-  const results = await httpChecks(app, target.base, out);
+  const results = await httpChecks(app, target.base, out, target.settleMs ?? SETTLE_MS);
   if (results.some((r) => !r.ok) || !app.smoke.helmTest) return results;
   return [...results, ...(await helmTest(target.helmArgv, target.release, target.namespace, out))];
 }
