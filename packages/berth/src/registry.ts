@@ -159,6 +159,41 @@ export const DOWN_OPTIONS = {
   'keep-data': { type: 'boolean', description: 'keep PVCs and the credentials Secret' },
 } as const satisfies Options;
 
+export const SEAL_OPTIONS = {
+  'from-file': {
+    type: 'string',
+    multiple: true,
+    value: 'KEY=path',
+    description: 'a key of the Secret and the file holding its value (repeatable)',
+  },
+  'from-env': {
+    type: 'string',
+    multiple: true,
+    value: 'KEY=VARIABLE',
+    description: 'a key of the Secret and the environment variable holding its value (repeatable)',
+  },
+  output: { type: 'string', short: 'o', value: 'file', description: 'write the YAML here (default: stdout)' },
+  values: {
+    type: 'boolean',
+    description: 'print chart values (sealedSecrets.<name>.encryptedData) instead of a SealedSecret manifest',
+  },
+  cert: {
+    type: 'string',
+    value: 'file|URL',
+    description: "the controller's public key (default: fetched from the cluster)",
+  },
+  'controller-namespace': {
+    type: 'string',
+    value: 'ns',
+    description: 'namespace of the Sealed Secrets controller (default sealed-secrets)',
+  },
+  'controller-name': {
+    type: 'string',
+    value: 'name',
+    description: 'Service of the Sealed Secrets controller (default sealed-secrets-controller)',
+  },
+} as const satisfies Options;
+
 export const BACKUP_OPTIONS = {
   output: { type: 'string', short: 'o', value: 'file', description: 'dump file (default <app>-<time>.dump)' },
 } as const satisfies Options;
@@ -318,6 +353,21 @@ export const COMMANDS = [
     positionals: [],
     options: DOWN_OPTIONS,
     examples: [app('down --keep-data'), app('down -n names-dev')],
+  }),
+  command({
+    name: 'seal',
+    load: async () => (await import('./commands/seal.ts')).seal,
+    summary: 'encrypt a credential for the cluster, as YAML to commit to Git',
+    usage: 'berth seal <secret> (--from-file KEY=path | --from-env KEY=VARIABLE)... [--values] [-o file]',
+    description:
+      "Encrypts a Secret with the cluster's Sealed Secrets public key (kubeseal, strict scope): only that cluster's controller can decrypt it, and only as this Secret name in this namespace. Values are read from files or environment variables, never from the command line. Prints a SealedSecret manifest (kubectl apply it, or commit it), or with --values the charts' sealedSecrets values; point the chart's existingSecret at the name.",
+    positionals: [{ name: 'secret', required: true }],
+    options: SEAL_OPTIONS,
+    examples: [
+      app('seal names-db --from-file POSTGRES_PASSWORD=./pw.txt --from-env POSTGRES_USER=DB_USER -o sealed-db.yaml'),
+      app('seal names-db --values --from-file POSTGRES_PASSWORD=./pw.txt -n names-prod -o values-sealed.yaml'),
+      app('seal todo-jwt --app todo --from-env JWT_SECRET=JWT_SECRET --cert https://sealed.example.com/v1/cert.pem'),
+    ],
   }),
   command({
     name: 'backup',
