@@ -26,6 +26,11 @@ const STATE = process.env.BERTH_STATE ?? '/var/lib/berth-cluster';
 export const KUBECONFIG = join(STATE, 'admin.kubeconfig');
 export const KUBECTL = join(CACHE, `kubernetes-${versions.K8S_VERSION}`, 'bin', 'kubectl');
 export const K8S_VERSION = versions.K8S_VERSION ?? '';
+/** kubeseal as test/cluster builds it (lib/build-addons.sh), for `berth seal`. */
+export const KUBESEAL = join(CACHE, `sealed-secrets-${versions.SEALED_SECRETS_VERSION}`, 'bin', 'kubeseal');
+const CTR = join(CACHE, `containerd-${versions.CONTAINERD_VERSION}`, 'bin', 'ctr');
+const CTRD_SOCK = '/run/berth-containerd/containerd.sock';
+
 export { REPO };
 
 /** podman/buildah configured for the cluster's image storage (where the base images are). */
@@ -160,6 +165,18 @@ export async function imageSize(tag: string): Promise<number> {
   return Number(stdout.trim());
 }
 
+/**
+ * An image built and imported once: built only when the build storage lacks the tag, imported
+ * only when the node's containerd lacks it. For suites that reuse the images of one source
+ * version; the tag must name that version.
+ */
+export async function ensureImage(dockerfile: string, tag: string): Promise<void> {
+  const built = await run('podman', ['image', 'exists', tag], { env: imageToolEnv, allowFailure: true });
+  if (built.code !== 0) await buildImage(dockerfile, tag);
+  const listed = await run(CTR, ['--address', CTRD_SOCK, '-n', 'k8s.io', 'images', 'ls', '-q', `name==${tag}`]);
+  if (listed.stdout.trim() !== tag) await loadImage(tag);
+}
+
 /** Imports an image from the build storage into the node's containerd (k8s.io namespace). */
 export async function loadImage(tag: string): Promise<void> {
   await run(join(CLUSTER_DIR, 'load-image'), [tag], { env: imageToolEnv });
@@ -263,6 +280,7 @@ export const BERTH_ENV: NodeJS.ProcessEnv = {
   KUBECONFIG,
   BERTH_KUBECTL: KUBECTL,
   BERTH_HELM: process.env.HELM ?? 'helm',
+  BERTH_KUBESEAL: KUBESEAL,
   CONTAINERS_CONF: join(CLUSTER_DIR, 'lib/containers.conf'),
   CONTAINERS_STORAGE_CONF: join(CLUSTER_DIR, 'lib/storage.conf'),
   NO_COLOR: '1',
