@@ -184,6 +184,7 @@ const CLUSTER_COMMANDS = [
   ['restore', '--app', 'names', new URL(import.meta.url).pathname],
   ['load', '--app', 'names'],
   ['mcp', 'names'],
+  ['seal', 'names-db', '--app', 'names', '--from-env', 'POSTGRES_PASSWORD=PATH'],
   ['ask', 'why is the api failing?', '--app', 'names'],
 ];
 

@@ -11,7 +11,8 @@
 //   - RBAC: every ServiceAccount of the apps has no rights beyond discovery; no pod has a token.
 //   - PodSecurity restricted is enforced: every pod is admitted; root and privilege escalation
 //     are rejected; every container is read-only, drops every capability, runs RuntimeDefault.
-// Needs the cluster up (test/cluster/up) and root. Namespaces sec-*, NodePort 30100.
+// Names is deployed by `berth up -f <sealed values>` (which creates its namespace), Todo by
+// `helm install`. Needs the cluster up (test/cluster/up) and root. Namespaces sec-*, NodePort 30100.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -345,8 +346,8 @@ before(async () => {
   const started = Date.now();
   ingress = `http://${await nodeIP()}:${INGRESS_PORT}`;
   const tag = await imageTag();
-  await Promise.all([restrictedNamespace(NAMES), restrictedNamespace(TODO), restrictedNamespace(OTHER)]);
-  await kubectl(['-n', NAMES, 'apply', '-f', '-'], busyboxPod('intruder', 'sleep 3600'));
+  // sec-names is created by `berth up` (below), sec-todo as a user would for `helm install`.
+  await Promise.all([deleteNamespace(NAMES), restrictedNamespace(TODO), restrictedNamespace(OTHER)]);
   await kubectl(['-n', TODO, 'apply', '-f', '-'], busyboxPod('intruder', 'sleep 3600'));
   await kubectl(['-n', OTHER, 'apply', '-f', '-'], busyboxPod('outsider', 'sleep 3600'));
   await kubectl(
@@ -378,24 +379,20 @@ before(async () => {
     POSTGRES_DB: 'todo',
   });
   sealed.todoAuth = await sealFor(TODO, 'todo-auth-credentials', { JWT_SECRET: secret(36) });
-  const images = (prefix: string, components: string[]) =>
-    components.flatMap((c) => [
-      '--set',
-      `${c}.image.repository=localhost/${prefix}-${c}`,
-      '--set',
-      `${c}.image.tag=${tag}`,
-    ]);
   const installed = Date.now();
-  await Promise.all([
-    helm([
-      'install',
-      'sec-names',
-      join(REPO, 'deploy/charts/names'),
+  const [names] = await Promise.all([
+    // berth up with the sealed values file, on the images built above
+    berthCli([
+      'up',
+      'names',
       '-n',
       NAMES,
-      '--wait',
-      '--timeout',
-      '5m',
+      '--release',
+      'sec-names',
+      '--no-build',
+      '--tag',
+      tag,
+      '--no-smoke',
       '-f',
       sealed.names.file,
       '--set',
@@ -406,7 +403,6 @@ before(async () => {
       'web.ingress.enabled=true',
       '--set',
       'web.ingress.host=sec-names.local',
-      ...images('names', ['api', 'web']),
     ]),
     helm([
       'install',
@@ -427,9 +423,20 @@ before(async () => {
       'auth.existingSecret=todo-auth-credentials',
       '--set',
       'ingress.host=sec-todo.local',
-      ...images('todo', ['api', 'web', 'mcp']),
+      ...['api', 'web', 'mcp'].flatMap((c) => [
+        '--set',
+        `${c}.image.repository=localhost/todo-${c}`,
+        '--set',
+        `${c}.image.tag=${tag}`,
+      ]),
     ]),
   ]);
+  assert.equal(names.code, 0, explainRun(names));
+  assert.match(names.stderr + names.stdout, /created namespace sec-names \(PodSecurity restricted\)/);
+  await kubectl(['-n', NAMES, 'apply', '-f', '-'], busyboxPod('intruder', 'sleep 3600'));
+  await kubectl(['-n', NAMES, 'wait', '--for=condition=Ready', 'pod/intruder', '--timeout=60s']);
+  await kubectl(['-n', TODO, 'wait', '--for=condition=Ready', 'pod/intruder', '--timeout=60s']);
+  await kubectl(['-n', OTHER, 'wait', '--for=condition=Ready', 'pod/outsider', 'pod/listener', '--timeout=60s']);
   report['both apps installed and ready'] = `${((Date.now() - installed) / 1000).toFixed(0)} s`;
 });
 

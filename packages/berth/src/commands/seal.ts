@@ -103,6 +103,8 @@ export async function seal(
     );
   }
   const namespace = options.namespace ?? ctx.namespace(ctx.app());
+  // kubeseal fetches the public key from the cluster unless it is given one
+  if (!options.cert) await ctx.cluster();
   const values: Record<string, Buffer> = {};
   for (const source of sources) values[source.key] = readValue(source, ctx.cwd);
 
