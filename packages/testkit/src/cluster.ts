@@ -107,6 +107,18 @@ export async function kubectlJson<T = { items: Record<string, unknown>[] }>(args
   return JSON.parse(await kubectl([...args, '-o', 'json'])) as T;
 }
 
+/** Deletes a namespace (if there) and waits until it is gone. */
+export async function deleteNamespace(name: string): Promise<void> {
+  await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true', '--timeout=180s']);
+}
+
+/** A fresh namespace (any old one deleted first) with PodSecurity restricted enforced. */
+export async function restrictedNamespace(name: string): Promise<void> {
+  await deleteNamespace(name);
+  await kubectl(['create', 'namespace', name]);
+  await kubectl(['label', 'namespace', name, 'pod-security.kubernetes.io/enforce=restricted']);
+}
+
 export async function helm(args: string[]): Promise<string> {
   return (await run(process.env.HELM ?? 'helm', ['--kubeconfig', KUBECONFIG, ...args])).stdout;
 }

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   berthCli,
+  deleteNamespace,
   ensureImage,
   eventually,
   explainRun,
@@ -32,6 +33,7 @@ import {
   kubectlJson,
   nodeIP,
   REPO,
+  restrictedNamespace,
   run,
 } from '@berth/testkit/cluster';
 
@@ -68,16 +70,6 @@ async function imageTag(): Promise<string> {
   const commit = (await run('git', ['log', '-1', '--format=%h', '--', ...inputs])).stdout.trim();
   const dirty = (await run('git', ['status', '--porcelain', '--', ...inputs])).stdout.trim() !== '';
   return dirty ? `src-${commit}-dirty-${Date.now().toString(36)}` : `src-${commit}`;
-}
-
-async function restrictedNamespace(name: string): Promise<void> {
-  await deleteNamespace(name);
-  await kubectl(['create', 'namespace', name]);
-  await kubectl(['label', 'namespace', name, 'pod-security.kubernetes.io/enforce=restricted']);
-}
-
-async function deleteNamespace(name: string): Promise<void> {
-  await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true', '--timeout=180s']);
 }
 
 /** A pod that passes PodSecurity restricted and carries none of the apps' labels. */
@@ -228,10 +220,13 @@ s.on('connect', () => { console.log('connected'); s.destroy(); });
 s.on('timeout', () => { console.log('timeout'); s.destroy(); });
 s.on('error', (e) => console.log(e.code === 'ECONNREFUSED' ? 'refused' : e.code));`;
 async function fromNodePod(ns: string, pod: string, host: string, port: number): Promise<Outcome> {
-  const result = await run(KUBECTL, ['-n', ns, 'exec', pod, '--', 'node', '-e', NODE_CONNECT, host, String(port)], {
-    allowFailure: true,
-  });
+  const result = await nodeIn(ns, pod, NODE_CONNECT, host, String(port));
   return result.stdout.trim() || `failed: ${result.stderr.trim()}`;
+}
+
+/** A Node.js script run inside a pod's container (argv after the script: process.argv[1...]). */
+function nodeIn(ns: string, pod: string, script: string, ...args: string[]) {
+  return run(KUBECTL, ['-n', ns, 'exec', pod, '--', 'node', '-e', script, ...args], { allowFailure: true });
 }
 
 /** A TCP connection from an nginx (web) pod: bash's /dev/tcp. */
@@ -523,17 +518,12 @@ describe('NetworkPolicy is enforced', () => {
     await assertProbes(probes);
     for (const ns of [NAMES, TODO]) {
       const api = (await podOf(ns, 'api')).metadata.name;
-      const resolved = await run(KUBECTL, [
-        '-n',
+      const resolved = await nodeIn(
         ns,
-        'exec',
         api,
-        '--',
-        'node',
-        '-e',
         "require('node:dns').lookup(process.argv[1], (e, a) => console.log(e ? e.code : a))",
         `listener.${OTHER}.svc.cluster.local`,
-      ]);
+      );
       assert.match(
         resolved.stdout.trim(),
         /^10\.96\.\d+\.\d+$/,
@@ -728,16 +718,11 @@ describe('RBAC', () => {
       }
       // And on the filesystem of a running API pod.
       const api = (await podOf(ns, 'api')).metadata.name;
-      const look = await run(KUBECTL, [
-        '-n',
+      const look = await nodeIn(
         ns,
-        'exec',
         api,
-        '--',
-        'node',
-        '-e',
         "console.log(require('node:fs').existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token'))",
-      ]);
+      );
       assert.equal(look.stdout.trim(), 'false', `${ns}/${api} has a token file`);
     }
   });
