@@ -16,7 +16,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -50,6 +50,7 @@ const OUTSIDE_NET = '198.51.100';
 const OUTSIDE_IP = `${OUTSIDE_NET}.10`;
 const OUTSIDE_PORT = 8080;
 const PROBE_SECONDS = 3;
+const CLUSTER_CA = join(process.env.BERTH_STATE ?? '/var/lib/berth-cluster', 'pki/ca.crt');
 const report: Record<string, string> = {};
 const work = mkdtempSync(join(tmpdir(), 'berth-sec-'));
 let ingress = '';
@@ -683,7 +684,7 @@ describe('RBAC', () => {
       .sort();
   }
 
-  test('every ServiceAccount the apps run as may do nothing beyond discovery, and the charts create no Role', async () => {
+  test('every ServiceAccount the apps run as may do nothing beyond discovery (even with a token of its own), and the charts create no Role', async () => {
     // A ServiceAccount nothing is bound to: what any identity gets, which must be discovery only.
     const baseline = await rights(`${OTHER}:baseline`);
     const notDiscovery = baseline.filter((rule) => {
@@ -701,6 +702,33 @@ describe('RBAC', () => {
     assert.ok(accounts.size >= 5, [...accounts].join(', '));
     for (const account of accounts) assert.deepEqual(await rights(account), baseline, account);
     report['ServiceAccounts with discovery rights only'] = [...accounts].join(', ');
+    // And with a token of its own (which no pod mounts), the API's ServiceAccount is refused the
+    // namespace's Secrets: a kubeconfig holding only that token (no admin certificate), mode 0600.
+    const account = [...accounts].find((a) => a.startsWith(`${TODO}:`) && a.endsWith('-api')) ?? '';
+    const [tokenNs = '', name = ''] = account.split(':');
+    const token = await kubectl(['-n', tokenNs, 'create', 'token', name, '--duration=10m']);
+    const server = await kubectl(['config', 'view', '--minify', '-o', 'jsonpath={.clusters[0].cluster.server}']);
+    const tokenConfig = join(work, 'service-account.kubeconfig');
+    writeFileSync(
+      tokenConfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server, 'certificate-authority': CLUSTER_CA } }],
+        users: [{ name: 'u', user: { token } }],
+        contexts: [{ name: 'c', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'c',
+      }),
+      { mode: 0o600 },
+    );
+    const attempt = await run(KUBECTL, ['--kubeconfig', tokenConfig, '-n', tokenNs, 'get', 'secrets'], {
+      allowFailure: true,
+    });
+    assert.notEqual(attempt.code, 0);
+    assert.match(
+      attempt.stderr,
+      /secrets is forbidden: User "system:serviceaccount:sec-todo:[^"]+" cannot list resource "secrets"/,
+    );
     for (const release of ['sec-names', 'sec-todo']) {
       const manifest = await helm(['get', 'manifest', release, '-n', release]);
       assert.doesNotMatch(manifest, /^kind: (Cluster)?Role(Binding)?$/m, `${release} creates RBAC objects`);
@@ -745,6 +773,8 @@ describe('PodSecurity restricted', () => {
           if (!sc.capabilities?.drop?.includes('ALL')) problems.push(`${where}: capabilities not all dropped`);
           if ((sc.seccompProfile?.type ?? podSeccomp) !== 'RuntimeDefault') problems.push(`${where}: seccomp`);
           if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: privilege escalation allowed`);
+          if ((sc.runAsNonRoot ?? pod.spec.securityContext?.runAsNonRoot) !== true)
+            problems.push(`${where}: may run as root`);
         }
       }
     }
