@@ -73,7 +73,7 @@ describe('berth as a process', () => {
     const json = berth(['up', '--json']);
     assert.equal(json.code, 2);
     assert.deepEqual(JSON.parse(json.stdout), {
-      error: 'missing <app>: usage: berth up <app> [--env dev|prod] [--set k=v]... [--registry R]',
+      error: 'missing <app>: usage: berth up <app> [--env dev|prod] [-f values.yaml]... [--set k=v]... [--registry R]',
       exitCode: 2,
       next: 'berth up --help',
     });
