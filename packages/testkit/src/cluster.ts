@@ -95,6 +95,9 @@ export function run(
       else if (code === 0 || options.allowFailure) resolve(result);
       else reject(new Error(`${command} ${args.join(' ')} exited ${code}\n${stderr}${stdout}`));
     });
+    // a program that exits without reading its input (git, podman image exists) closes the pipe:
+    // an EPIPE then is no failure of the program's, which `close` reports
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
