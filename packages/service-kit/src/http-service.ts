@@ -130,6 +130,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ht
 
   const health = new Health();
   const metrics = createMetrics(name);
+  metrics.watchReadiness(health);
 
   // The kit's concerns, each one plugin, in this order:
   // 1. errors first: a route keeps the error handler in force when it is
