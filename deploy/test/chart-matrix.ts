@@ -44,6 +44,10 @@ export function chartMatrix(chart: string): MatrixCase[] {
       },
     },
     {
+      name: 'ServiceMonitor and PrometheusRule on, scrape annotations off',
+      options: { set: { 'metrics.serviceMonitor.enabled': 'true', 'metrics.podAnnotations': 'false' } },
+    },
+    {
       name: "seed 000's object names (deploy/k8s/names)",
       options: { valuesFiles: [join(chart, '../../k8s/names/chart-values.yaml')] },
     },
@@ -61,6 +65,16 @@ export function todoChartMatrix(chart: string): MatrixCase[] {
     { name: 'default values', options: {} },
     { name: 'values-dev.yaml', options: values('values-dev.yaml') },
     { name: 'values-prod.yaml', options: values('values-prod.yaml') },
+    {
+      name: 'ServiceMonitor and PrometheusRule on, with the labels a Prometheus selects them by',
+      options: {
+        set: {
+          'metrics.serviceMonitor.enabled': 'true',
+          'metrics.serviceMonitor.labels.release': 'kube-prometheus-stack',
+          'metrics.podAnnotations': 'false',
+        },
+      },
+    },
     {
       name: 'external PostgreSQL and Redis by URL (--set), secrets given by value',
       options: {

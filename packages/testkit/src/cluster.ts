@@ -98,6 +98,28 @@ export async function kubectl(args: string[], input?: string): Promise<string> {
   return (await run(KUBECTL, args, input === undefined ? {} : { input })).stdout.trim();
 }
 
+/**
+ * The prometheus-operator's ServiceMonitor and PrometheusRule CRDs (from its Go module, as
+ * kube-prometheus-stack installs them) on the cluster, so the API server checks a chart's
+ * monitoring objects against their schemas. Applying them again changes nothing.
+ */
+export async function applyMonitoringCrds(): Promise<void> {
+  const module = `github.com/prometheus-operator/prometheus-operator@${versions.PROMETHEUS_OPERATOR_VERSION}`;
+  const { stdout } = await run(versions.GO ?? 'go', ['mod', 'download', '-json', module], {
+    env: { ...process.env, GOMODCACHE: process.env.GOMODCACHE ?? join(CACHE, 'go', 'mod'), GOFLAGS: '-mod=mod' },
+  });
+  const crds = join((JSON.parse(stdout) as { Dir: string }).Dir, 'example', 'prometheus-operator-crd');
+  const files = ['servicemonitors', 'prometheusrules'].map((kind) => join(crds, `monitoring.coreos.com_${kind}.yaml`));
+  await kubectl(['apply', '--server-side', '--force-conflicts', ...files.flatMap((file) => ['-f', file])]);
+  await kubectl([
+    'wait',
+    '--for=condition=Established',
+    'crd/servicemonitors.monitoring.coreos.com',
+    'crd/prometheusrules.monitoring.coreos.com',
+    '--timeout=60s',
+  ]);
+}
+
 export async function kubectlJson<T = { items: Record<string, unknown>[] }>(args: string[]): Promise<T> {
   return JSON.parse(await kubectl([...args, '-o', 'json'])) as T;
 }

@@ -269,7 +269,9 @@ for (const { name: backendName, start } of backends) {
     test('/metrics counts tool runs by tool and outcome', async () => {
       const count = async (tool: string, outcome: string) => {
         const text = await (await fetch(`${mcp.url}/metrics`)).text();
-        const line = text.split('\n').find((row) => row.startsWith(`mcp_tool_calls_total{tool="${tool}",outcome="${outcome}"`));
+        const line = text
+          .split('\n')
+          .find((row) => row.startsWith(`mcp_tool_calls_total{tool="${tool}",outcome="${outcome}"`));
         return line === undefined ? 0 : Number(line.split(' ').at(-1));
       };
       const [okBefore, errorBefore] = [await count('summarize_tasks', 'ok'), await count('complete_task', 'error')];
