@@ -20,7 +20,7 @@ export function serviceVariables(defaultPort: number) {
   return {
     PORT: env.port(defaultPort),
     HOST: env.string('0.0.0.0'),
-    // Accepts seed 000's "INFO" as well as pino's "info".
+    // Accepts "INFO" (as many ConfigMaps write it) as well as pino's "info".
     LOG_LEVEL: z
       .string()
       .default('info')

@@ -9,7 +9,7 @@ import * as english from '@zxcvbn-ts/language-en';
  * guesses needed (0: under 10³, 1: under 10⁶, 2: under 10⁸). Score 0 is
  * refused ("password", "12345678", eight spaces, "password123"), with
  * zxcvbn's own advice so the person knows what to change. The bar is not 2
- * because seed 001's own smoke test registers "testpass123" (score 1), and
+ * because existing smoke tests register "testpass123" (score 1), and
  * that flow must keep working; login limits and argon2 bound online guessing.
  * Loading the dictionaries takes about half a second, once, at start.
  */
