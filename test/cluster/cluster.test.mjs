@@ -520,6 +520,12 @@ function assertNothingLeft(after) {
       .filter((l) => /KUBE-|CNI-|berth/.test(l));
     assert.deepEqual(rules, [], `no cluster rules left in ${save} after ${after}`);
   }
+  // the NetworkPolicy engine's nftables table (a SIGKILLed engine leaves it behind)
+  assert.doesNotMatch(
+    sh('nft', ['list', 'tables'], { timeout: SHORT_BOUND_MS }),
+    /kube-network-policies/,
+    `no NetworkPolicy table left after ${after}`,
+  );
   const vethsOnBridge = sh('ip', ['-o', 'link'], { timeout: SHORT_BOUND_MS })
     .split('\n')
     .filter((l) => /master berth0/.test(l));

@@ -73,7 +73,7 @@ describe('berth as a process', () => {
     const json = berth(['up', '--json']);
     assert.equal(json.code, 2);
     assert.deepEqual(JSON.parse(json.stdout), {
-      error: 'missing <app>: usage: berth up <app> [--env dev|prod] [--set k=v]... [--registry R]',
+      error: 'missing <app>: usage: berth up <app> [--env dev|prod] [-f values.yaml]... [--set k=v]... [--registry R]',
       exitCode: 2,
       next: 'berth up --help',
     });
@@ -184,6 +184,7 @@ const CLUSTER_COMMANDS = [
   ['restore', '--app', 'names', new URL(import.meta.url).pathname],
   ['load', '--app', 'names'],
   ['mcp', 'names'],
+  ['seal', 'names-db', '--app', 'names', '--from-env', 'POSTGRES_PASSWORD=PATH'],
   ['ask', 'why is the api failing?', '--app', 'names'],
 ];
 

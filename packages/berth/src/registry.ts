@@ -99,6 +99,13 @@ export const UP_OPTIONS = {
     description: "the environment: the chart's values-<env>.yaml (default dev)",
   },
   set: { type: 'string', multiple: true, value: 'k=v', description: 'a Helm value (repeatable)' },
+  values: {
+    type: 'string',
+    short: 'f',
+    multiple: true,
+    value: 'file',
+    description: 'a Helm values file, after the environment values (repeatable), e.g. from `berth seal --values`',
+  },
   registry: { type: 'string', value: 'R', description: 'push images to this registry instead of importing them' },
   tag: {
     type: 'string',
@@ -157,6 +164,41 @@ export const ROLLBACK_OPTIONS = {
 
 export const DOWN_OPTIONS = {
   'keep-data': { type: 'boolean', description: 'keep PVCs and the credentials Secret' },
+} as const satisfies Options;
+
+export const SEAL_OPTIONS = {
+  'from-file': {
+    type: 'string',
+    multiple: true,
+    value: 'KEY=path',
+    description: 'a key of the Secret and the file holding its value (repeatable)',
+  },
+  'from-env': {
+    type: 'string',
+    multiple: true,
+    value: 'KEY=VARIABLE',
+    description: 'a key of the Secret and the environment variable holding its value (repeatable)',
+  },
+  output: { type: 'string', short: 'o', value: 'file', description: 'write the YAML here (default: stdout)' },
+  values: {
+    type: 'boolean',
+    description: 'print chart values (sealedSecrets.<name>.encryptedData) instead of a SealedSecret manifest',
+  },
+  cert: {
+    type: 'string',
+    value: 'file|URL',
+    description: "the controller's public key (default: fetched from the cluster)",
+  },
+  'controller-namespace': {
+    type: 'string',
+    value: 'ns',
+    description: 'namespace of the Sealed Secrets controller (default sealed-secrets)',
+  },
+  'controller-name': {
+    type: 'string',
+    value: 'name',
+    description: 'Service of the Sealed Secrets controller (default sealed-secrets-controller)',
+  },
 } as const satisfies Options;
 
 export const BACKUP_OPTIONS = {
@@ -231,7 +273,7 @@ export const COMMANDS = [
     name: 'up',
     load: async () => (await import('./commands/up.ts')).up,
     summary: 'build, load, deploy, wait, smoke-test and print how to reach the app',
-    usage: 'berth up <app> [--env dev|prod] [--set k=v]... [--registry R]',
+    usage: 'berth up <app> [--env dev|prod] [-f values.yaml]... [--set k=v]... [--registry R]',
     description:
       "Builds the app's images tagged with the git commit (never latest), makes them available to the cluster (containerd/k3s import, minikube image load, kind load, or a push to --registry), runs helm upgrade --install --atomic with the environment's values, shows each workload's progress until it is ready, runs the smoke checks and prints the URL. When the upgrade fails, Helm rolls back to the previous revision and berth says what failed and why.",
     positionals: [{ name: 'app', required: true }],
@@ -318,6 +360,21 @@ export const COMMANDS = [
     positionals: [],
     options: DOWN_OPTIONS,
     examples: [app('down --keep-data'), app('down -n names-dev')],
+  }),
+  command({
+    name: 'seal',
+    load: async () => (await import('./commands/seal.ts')).seal,
+    summary: 'encrypt a credential for the cluster, as YAML to commit to Git',
+    usage: 'berth seal <secret> (--from-file KEY=path | --from-env KEY=VARIABLE)... [--values] [-o file]',
+    description:
+      "Encrypts a Secret with the cluster's Sealed Secrets public key (kubeseal, strict scope): only that cluster's controller can decrypt it, and only as this Secret name in this namespace. Values are read from files or environment variables, never from the command line. Prints a SealedSecret manifest (kubectl apply it, or commit it), or with --values the charts' sealedSecrets values; point the chart's existingSecret at the name.",
+    positionals: [{ name: 'secret', required: true }],
+    options: SEAL_OPTIONS,
+    examples: [
+      app('seal names-db --from-file POSTGRES_PASSWORD=./pw.txt --from-env POSTGRES_USER=DB_USER -o sealed-db.yaml'),
+      app('seal names-db --values --from-file POSTGRES_PASSWORD=./pw.txt -n names-prod -o values-sealed.yaml'),
+      app('seal todo-jwt --app todo --from-env JWT_SECRET=JWT_SECRET --cert https://sealed.example.com/v1/cert.pem'),
+    ],
   }),
   command({
     name: 'backup',

@@ -26,6 +26,11 @@ const STATE = process.env.BERTH_STATE ?? '/var/lib/berth-cluster';
 export const KUBECONFIG = join(STATE, 'admin.kubeconfig');
 export const KUBECTL = join(CACHE, `kubernetes-${versions.K8S_VERSION}`, 'bin', 'kubectl');
 export const K8S_VERSION = versions.K8S_VERSION ?? '';
+/** kubeseal as test/cluster builds it (lib/build-addons.sh), for `berth seal`. */
+export const KUBESEAL = join(CACHE, `sealed-secrets-${versions.SEALED_SECRETS_VERSION}`, 'bin', 'kubeseal');
+const CTR = join(CACHE, `containerd-${versions.CONTAINERD_VERSION}`, 'bin', 'ctr');
+const CTRD_SOCK = '/run/berth-containerd/containerd.sock';
+
 export { REPO };
 
 /** podman/buildah configured for the cluster's image storage (where the base images are). */
@@ -124,6 +129,18 @@ export async function kubectlJson<T = { items: Record<string, unknown>[] }>(args
   return JSON.parse(await kubectl([...args, '-o', 'json'])) as T;
 }
 
+/** Deletes a namespace (if there) and waits until it is gone. */
+export async function deleteNamespace(name: string): Promise<void> {
+  await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true', '--timeout=180s']);
+}
+
+/** A fresh namespace (any old one deleted first) with PodSecurity restricted enforced. */
+export async function restrictedNamespace(name: string): Promise<void> {
+  await deleteNamespace(name);
+  await kubectl(['create', 'namespace', name]);
+  await kubectl(['label', 'namespace', name, 'pod-security.kubernetes.io/enforce=restricted']);
+}
+
 export async function helm(args: string[]): Promise<string> {
   return (await run(process.env.HELM ?? 'helm', ['--kubeconfig', KUBECONFIG, ...args])).stdout;
 }
@@ -180,6 +197,18 @@ export async function tagImage(source: string, tag: string): Promise<void> {
 export async function imageSize(tag: string): Promise<number> {
   const { stdout } = await run('podman', ['image', 'inspect', '--format', '{{.Size}}', tag], { env: imageToolEnv });
   return Number(stdout.trim());
+}
+
+/**
+ * An image built and imported once: built only when the build storage lacks the tag, imported
+ * only when the node's containerd lacks it. For suites that reuse the images of one source
+ * version; the tag must name that version.
+ */
+export async function ensureImage(dockerfile: string, tag: string): Promise<void> {
+  const built = await run('podman', ['image', 'exists', tag], { env: imageToolEnv, allowFailure: true });
+  if (built.code !== 0) await buildImage(dockerfile, tag);
+  const listed = await run(CTR, ['--address', CTRD_SOCK, '-n', 'k8s.io', 'images', 'ls', '-q', `name==${tag}`]);
+  if (listed.stdout.trim() !== tag) await loadImage(tag);
 }
 
 /** Imports an image from the build storage into the node's containerd (k8s.io namespace). */
@@ -285,6 +314,7 @@ export const BERTH_ENV: NodeJS.ProcessEnv = {
   KUBECONFIG,
   BERTH_KUBECTL: KUBECTL,
   BERTH_HELM: process.env.HELM ?? 'helm',
+  BERTH_KUBESEAL: KUBESEAL,
   CONTAINERS_CONF: join(CLUSTER_DIR, 'lib/containers.conf'),
   CONTAINERS_STORAGE_CONF: join(CLUSTER_DIR, 'lib/storage.conf'),
   NO_COLOR: '1',

@@ -16,6 +16,7 @@ import {
   BERTH_BUILD_FLAGS,
   BERTH_ENV,
   berthCli,
+  deleteNamespace,
   eventually,
   explainRun,
   helm,
@@ -27,6 +28,7 @@ import {
   kubectlJson,
   nodeIP,
   REPO,
+  restrictedNamespace,
   run,
   startLoad,
 } from '@berth/testkit/cluster';
@@ -126,16 +128,6 @@ async function installToReadySeconds(ns: string, release: string): Promise<numbe
     ...all.map((p) => Date.parse(p.status.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime ?? '')),
   );
   return (readyAt - created) / 1000;
-}
-
-async function restrictedNamespace(name: string): Promise<void> {
-  await deleteNamespace(name);
-  await kubectl(['create', 'namespace', name]);
-  await kubectl(['label', 'namespace', name, 'pod-security.kubernetes.io/enforce=restricted']);
-}
-
-async function deleteNamespace(name: string): Promise<void> {
-  await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true', '--timeout=180s']);
 }
 
 async function waitForRollout(ns: string, deployments: string[]): Promise<void> {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # go install the node/add-on components from their Go modules (static, CGO off):
-#   containerd (+ shim, ctr), CoreDNS, metrics-server, local-path-provisioner, Traefik.
+#   containerd (+ shim, ctr), CoreDNS, metrics-server, local-path-provisioner, Traefik,
+#   kube-network-policies (the NetworkPolicy engine), sealed-secrets (controller + kubeseal).
 # Output: $BERTH_CACHE/<component>-<version>/bin/
-# Usage: build-addons.sh [containerd|coredns|metrics-server|local-path-provisioner|traefik]...
+# Usage: build-addons.sh [containerd|coredns|metrics-server|local-path-provisioner|traefik|
+#                         kube-network-policies|sealed-secrets]...
 # shellcheck source=SCRIPTDIR/common.sh
 source "$(dirname "$0")/common.sh"
 build() { # name version tags module pkg...
@@ -17,12 +19,12 @@ build() { # name version tags module pkg...
   printf 'module berth.local/%s-build\n\ngo 1.26\n\nrequire %s %s\n%s\n' "$name" "$mod" "$ver" "${GOMOD_EXTRA:-}" > "$out/src/go.mod"
   if [ -n "${MAIN_GO:-}" ]; then printf '%s\n' "$MAIN_GO" > "$out/src/main.go"; fi
   if [ -n "${PREPARE:-}" ]; then ( cd "$out/src" && "$PREPARE" ); fi
-  ( cd "$out/src" && CGO_ENABLED=0 GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -tags "$tags" -ldflags "-s -w $LDX" -o "$out/bin/${MAIN_GO:+$name}" "$@" )
+  ( cd "$out/src" && CGO_ENABLED=0 GOFLAGS="$GOFLAGS -mod=mod" go build -trimpath -tags "$tags" -ldflags "-s -w $LDX" -o "$out/bin/${OUT_NAME:-${MAIN_GO:+$name}}" "$@" )
   build_done "$name-$ver"
   touch "$out/.done"
 }
 want() { [ $# -eq 0 ] && return 0; local w; for w in "${SEL[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
-SEL=("$@"); [ ${#SEL[@]} -gt 0 ] || SEL=(containerd coredns metrics-server local-path-provisioner traefik)
+SEL=("$@"); [ ${#SEL[@]} -gt 0 ] || SEL=(containerd coredns metrics-server local-path-provisioner traefik kube-network-policies sealed-secrets)
 if want containerd; then
   LDX="-X github.com/containerd/containerd/version.Version=$CONTAINERD_VERSION"
   build containerd "$CONTAINERD_VERSION" "no_btrfs no_devmapper no_zfs no_aufs" github.com/containerd/containerd \
@@ -98,4 +100,36 @@ replace github.com/gorilla/mux => github.com/containous/mux v0.0.0-2025052312054
 
 exclude github.com/tencentcloud/tencentcloud-sdk-go v3.0.83+incompatible' \
     build traefik "$TRAEFIK_VERSION" "" github.com/traefik/traefik/v3 github.com/traefik/traefik/v3/cmd/traefik
+fi
+# kube-network-policies, the NetworkPolicy engine (nftables + NFQUEUE) that runs beside the
+# bridge CNI. The kernel here lacks nftables' native queue expression, so the wrapper builds it
+# against a copy of github.com/google/nftables whose Queue is sent as the x_tables NFQUEUE
+# target instead (lib/kube-network-policies/queue.go says why that is equivalent).
+knp_sources() { # run in the wrapper module's directory
+  local nft
+  nft=$(GOFLAGS=-mod=mod go mod download -json github.com/google/nftables@v0.3.0 | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  rm -rf nftables && cp -r "$nft" nftables && chmod -R u+w nftables
+  cp "$CLUSTER_DIR/lib/kube-network-policies/queue.go" nftables/expr/queue.go
+}
+if want kube-network-policies; then
+  LDX="" OUT_NAME=kube-network-policies PREPARE=knp_sources GOMOD_EXTRA='
+replace github.com/google/nftables => ./nftables' \
+    build kube-network-policies "$KUBE_NETWORK_POLICIES_VERSION" "" sigs.k8s.io/kube-network-policies sigs.k8s.io/kube-network-policies/cmd
+fi
+# Sealed Secrets: the controller (in-cluster image, lib/build-images.sh) and kubeseal, the CLI
+# `berth seal` drives to encrypt a credential with a cluster's public key. The proxy serves it
+# as github.com/bitnami-labs/sealed-secrets while its go.mod names github.com/bitnami/sealed-secrets,
+# so the wrapper requires the name its packages import and points it at the downloaded copy.
+sealed_secrets_sources() { # run in the wrapper module's directory
+  local dir
+  dir=$(GOFLAGS=-mod=mod go mod download -json "github.com/bitnami-labs/sealed-secrets@$SEALED_SECRETS_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  rm -rf sealed-secrets && cp -r "$dir" sealed-secrets && chmod -R u+w sealed-secrets
+  # its CRD, for lib/start.sh (the build's output directory is the parent of this one)
+  cp sealed-secrets/helm/sealed-secrets/crds/bitnami.com_sealedsecrets.yaml ../crds.yaml
+}
+if want sealed-secrets; then
+  LDX="-X main.VERSION=$SEALED_SECRETS_VERSION" PREPARE=sealed_secrets_sources GOMOD_EXTRA='
+replace github.com/bitnami/sealed-secrets => ./sealed-secrets' \
+    build sealed-secrets "$SEALED_SECRETS_VERSION" "" github.com/bitnami/sealed-secrets \
+    github.com/bitnami/sealed-secrets/cmd/controller github.com/bitnami/sealed-secrets/cmd/kubeseal
 fi

@@ -111,6 +111,8 @@ static_image pause "registry.k8s.io/pause:$PAUSE_VERSION" "$CTX/pause-build/paus
 static_image coredns "registry.k8s.io/coredns/coredns:$COREDNS_VERSION" "$BERTH_CACHE/coredns-$COREDNS_VERSION/bin/coredns" 0
 static_image metrics-server "registry.k8s.io/metrics-server/metrics-server:$METRICS_SERVER_VERSION" "$BERTH_CACHE/metrics-server-$METRICS_SERVER_VERSION/bin/metrics-server" 65534
 static_image traefik "docker.io/library/traefik:$TRAEFIK_VERSION" "$BERTH_CACHE/traefik-$TRAEFIK_VERSION/bin/traefik" 65532
+static_image kube-network-policies "registry.k8s.io/networking/kube-network-policies:$KUBE_NETWORK_POLICIES_VERSION" "$BERTH_CACHE/kube-network-policies-$KUBE_NETWORK_POLICIES_VERSION/bin/kube-network-policies" 0
+static_image sealed-secrets-controller "docker.io/bitnami/sealed-secrets-controller:$SEALED_SECRETS_VERSION" "$BERTH_CACHE/sealed-secrets-$SEALED_SECRETS_VERSION/bin/controller" 1001
 static_image local-path-provisioner "docker.io/rancher/local-path-provisioner:$LOCAL_PATH_VERSION" "$BERTH_CACHE/local-path-provisioner-$LOCAL_PATH_VERSION/bin/local-path-provisioner" 0
 touch "$OUT/.done"
 build_done "images-$KEY"

@@ -2,7 +2,7 @@
 # Debian packages the cluster needs (installed only when missing).
 # shellcheck source=SCRIPTDIR/common.sh
 source "$(dirname "$0")/common.sh"
-PKGS=(runc containernetworking-plugins iptables conntrack iproute2 openssl
+PKGS=(runc containernetworking-plugins iptables nftables conntrack iproute2 openssl
       buildah podman debootstrap gcc libc6-dev curl ca-certificates)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p"); done

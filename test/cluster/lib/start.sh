@@ -211,17 +211,23 @@ for m in "$CLUSTER_DIR"/manifests/*.yaml; do
   sed -e "s|@DNS_SERVICE_IP@|$DNS_SERVICE_IP|g" -e "s|@CLUSTER_DOMAIN@|$CLUSTER_DOMAIN|g" \
       -e "s|@COREDNS_VERSION@|$COREDNS_VERSION|g" -e "s|@METRICS_SERVER_VERSION@|$METRICS_SERVER_VERSION|g" \
       -e "s|@LOCAL_PATH_VERSION@|$LOCAL_PATH_VERSION|g" -e "s|@LOCAL_PATH_DIR@|$BERTH_STATE/local-path|g" \
-      -e "s|@TRAEFIK_VERSION@|$TRAEFIK_VERSION|g" "$m"
+      -e "s|@TRAEFIK_VERSION@|$TRAEFIK_VERSION|g" -e "s|@KUBE_NETWORK_POLICIES_VERSION@|$KUBE_NETWORK_POLICIES_VERSION|g" \
+      -e "s|@SEALED_SECRETS_VERSION@|$SEALED_SECRETS_VERSION|g" -e "s|@NODE_IP@|$NODE_IP|g" -e "s|@API_PORT@|$API_PORT|g" "$m"
   echo "---"
 done > "$CONF/addons.yaml"
-# Traefik's CRDs (kept beside its binary by lib/build-addons.sh), before the controller that watches them.
+# Traefik's and Sealed Secrets' CRDs (kept beside their binaries by lib/build-addons.sh), before
+# the controllers that watch them.
 {
   kc apply --server-side -f "$BERTH_CACHE/traefik-$TRAEFIK_VERSION/crds.yaml"
-  kc wait --for=condition=Established crd/ingressroutes.traefik.io crd/traefikservices.traefik.io --timeout=60s
+  kc apply --server-side -f "$BERTH_CACHE/sealed-secrets-$SEALED_SECRETS_VERSION/crds.yaml"
+  kc wait --for=condition=Established crd/ingressroutes.traefik.io crd/traefikservices.traefik.io crd/sealedsecrets.bitnami.com --timeout=60s
   kc apply -f "$CONF/addons.yaml"
 } >> "$LOGS/addons.log"
+# NetworkPolicy is enforced from here on (manifests/kube-network-policies.yaml).
+wait_for "kube-network-policies" 180 kc -n kube-system rollout status ds/kube-network-policies --timeout=2s
 wait_for "CoreDNS" 180 kc -n kube-system rollout status deploy/coredns --timeout=2s
 wait_for "local-path-provisioner" 180 kc -n local-path-storage rollout status deploy/local-path-provisioner --timeout=2s
 wait_for "metrics-server" 180 kc -n kube-system rollout status deploy/metrics-server --timeout=2s
 wait_for "traefik" 180 kc -n kube-system rollout status deploy/traefik --timeout=2s
+wait_for "sealed-secrets controller" 180 kc -n sealed-secrets rollout status deploy/sealed-secrets-controller --timeout=2s
 wait_for "metrics API" 180 kc get --raw /apis/metrics.k8s.io/v1beta1/nodes

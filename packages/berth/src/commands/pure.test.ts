@@ -27,13 +27,14 @@ describe('up: tags, image names, helm arguments', () => {
       ['registry.example.com/team/names-api', 'registry.example.com/team/names-web'],
     );
   });
-  test('helm upgrade --install --atomic --wait, env values, image values file, then the user --set (wins)', () => {
+  test('helm upgrade --install --atomic --wait, env values, image values file, the user values files, then the user --set (wins)', () => {
     const args = helmUpgradeArgs({
       release: 'names',
       chart: 'C:\\src\\berth\\deploy\\charts\\names',
       namespace: 'names',
       valuesFile: 'C:\\src\\berth\\deploy\\charts\\names\\values-dev.yaml',
       imageValuesFile: 'C:\\Temp\\berth-values-x\\images.yaml',
+      userValuesFiles: ['C:\\src\\sealed\\names-prod.yaml'],
       sets: ['api.image.tag=override'],
       timeoutSeconds: 300,
     });
@@ -52,6 +53,8 @@ describe('up: tags, image names, helm arguments', () => {
       'C:\\src\\berth\\deploy\\charts\\names\\values-dev.yaml',
       '--values',
       'C:\\Temp\\berth-values-x\\images.yaml',
+      '--values',
+      'C:\\src\\sealed\\names-prod.yaml',
       '--set',
       'api.image.tag=override',
     ]);

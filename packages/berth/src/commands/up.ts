@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { AppDefinition } from '../apps/descriptor.ts';
 import { environmentValues } from '../apps/discover.ts';
 import { parseDuration, parseSet } from '../args.ts';
@@ -9,7 +10,7 @@ import { renderFinding } from '../doctor/render.ts';
 import { BerthError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { FLAVOURS, type Flavour, type FlavourFacts } from '../flavour.ts';
 import { apiStatus, type Kube } from '../kube.ts';
-import { projectFile } from '../paths.ts';
+import { projectFile, resolveUserPath } from '../paths.ts';
 import type { CommandInput, UP_OPTIONS } from '../registry.ts';
 import { flavourOf, helmStatus, publicUrl, selector } from '../release.ts';
 import { runSmoke, type SmokeResult } from '../smoke.ts';
@@ -25,6 +26,7 @@ interface Plan {
   env: string;
   valuesFile: string;
   timeoutMs: number;
+  valuesFiles: string[];
   sets: string[];
   createNamespace: boolean;
   started: number;
@@ -52,6 +54,10 @@ function planDeployment(ctx: Context, appName: string | undefined, options: UpOp
   const env = options.env ?? 'dev';
   const sets = options.set ?? [];
   for (const pair of sets) parseSet(pair);
+  const valuesFiles = (options.values ?? []).map((file) => resolveUserPath(file, ctx.cwd));
+  for (const file of valuesFiles) {
+    if (!existsSync(file)) throw new BerthError(`values file ${file} does not exist`, EXIT.usage);
+  }
   if (options.flavour && !FLAVOURS.includes(options.flavour as Flavour)) {
     throw new BerthError(`unknown flavour "${options.flavour}"`, EXIT.usage, `flavours: ${FLAVOURS.join(', ')}`);
   }
@@ -63,6 +69,7 @@ function planDeployment(ctx: Context, appName: string | undefined, options: UpOp
     env,
     valuesFile: environmentValues(app, env),
     timeoutMs: parseDuration(options.timeout ?? '5m', 'timeout'),
+    valuesFiles,
     sets,
     createNamespace: !options['no-create-namespace'],
     started: Date.now(),
@@ -146,6 +153,7 @@ async function deploy(
       chart: projectFile(plan.root, app.chart),
       namespace,
       valuesFile: projectFile(plan.root, plan.valuesFile),
+      userValuesFiles: plan.valuesFiles,
       sets: plan.sets,
       timeoutSeconds: Math.round(plan.timeoutMs / 1000),
     },

@@ -7,13 +7,15 @@ import { type ImageRef, imageValues } from './images.ts';
 
 /** `helm upgrade --install --atomic --wait`: the arguments, and running it with the image values in a file. */
 
-/** The helm upgrade --install arguments: environment values, image values, then the user's --set (last wins). */
+/** The helm upgrade --install arguments: environment values, image values, the user's values files, then their --set (last wins). */
 export function helmUpgradeArgs(options: {
   release: string;
   chart: string;
   namespace: string;
   valuesFile: string;
   imageValuesFile: string;
+  /** The user's own values files (e.g. sealed credentials from `berth seal --values`). */
+  userValuesFiles?: string[];
   sets: string[];
   timeoutSeconds: number;
 }): string[] {
@@ -32,6 +34,7 @@ export function helmUpgradeArgs(options: {
     options.valuesFile,
     '--values',
     options.imageValuesFile,
+    ...(options.userValuesFiles ?? []).flatMap((file) => ['--values', file]),
     ...options.sets.flatMap((pair) => ['--set', pair]),
   ];
 }
