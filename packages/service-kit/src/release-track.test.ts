@@ -7,7 +7,10 @@ const schema = httpServiceConfigSchema(1, {});
 const base = { LOG_LEVEL: 'silent', SHUTDOWN_DRAIN_MS: '0' };
 
 test('APP_VERSION is sent as X-App-Version on every answer, errors included; unset, no header', async () => {
-  const service = await createHttpService({ name: 'kit-version', config: parseConfig(schema, { ...base, APP_VERSION: 'v2' }) });
+  const service = await createHttpService({
+    name: 'kit-version',
+    config: parseConfig(schema, { ...base, APP_VERSION: 'v2' }),
+  });
   assert.equal((await service.app.inject({ url: '/healthz' })).headers['x-app-version'], 'v2');
   assert.equal((await service.app.inject({ url: '/nowhere' })).headers['x-app-version'], 'v2');
   await service.close();
