@@ -71,9 +71,9 @@ export async function deploy(
     });
     return EXIT.ok;
   }
-  const start = analysis ? await baseline(ctx, current, analysis) : undefined;
   const shift = await shiftTraffic(ctx, current, weight);
   current = { ...current, state: shift.state };
+  const start = analysis ? await baseline(ctx, current, analysis) : undefined;
   if (!analysis || !start) {
     ctx.out.result({ ...result, weight });
     return EXIT.ok;

@@ -21,8 +21,8 @@ export async function promote(
   const analysis = weight < 100 ? analysisPlan(options, '1m') : undefined;
   const target = await deliveryTarget(ctx, app, options);
   planWeight(app, target.state, weight);
-  const start = analysis ? await baseline(ctx, target, analysis) : undefined;
   const shift = await shiftTraffic(ctx, target, weight);
+  const start = analysis ? await baseline(ctx, { ...target, state: shift.state }, analysis) : undefined;
   const result = {
     ok: true,
     app: app.name,

@@ -47,3 +47,15 @@ test('a canary much slower than the stable track is aborted; a few milliseconds 
   );
   assert.equal(blueCanary.kind, 'abort', 'the candidate may be blue');
 });
+
+test('a counter reset in the window (the controller forgot the service and counts from 0) is counted from 0', () => {
+  const reset = judgeCanary(
+    sample([1000, 0, 10], [500, 0, 5]),
+    sample([1700, 0, 17], [100, 30, 1]),
+    'green',
+    DEFAULT_THRESHOLDS,
+  );
+  assert.equal(reset.canary.requests, 100);
+  assert.equal(reset.canary.errorRatio, 0.3);
+  assert.equal(reset.kind, 'abort');
+});

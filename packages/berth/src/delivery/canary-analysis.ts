@@ -36,7 +36,11 @@ export type Verdict =
   | { kind: 'healthy'; reason: string; canary: TrackFigures; stable: TrackFigures }
   | { kind: 'abort'; reason: string; canary: TrackFigures; stable: TrackFigures };
 
-function figures(before: TrackCounts, after: TrackCounts): TrackFigures {
+function figures(start: TrackCounts, after: TrackCounts): TrackFigures {
+  // A counter that went down was reset (Traefik forgets a service that leaves
+  // its configuration, and counts from 0 when it comes back): as Prometheus's
+  // rate() does, count from 0 then.
+  const before = after.requests < start.requests ? { requests: 0, errors: 0, seconds: 0 } : start;
   const requests = after.requests - before.requests;
   return {
     requests,

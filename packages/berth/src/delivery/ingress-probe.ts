@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import type { Context } from '../context.ts';
 import { BerthError, EXIT } from '../exit-codes.ts';
 
@@ -48,26 +49,27 @@ export interface Answer {
   body: string;
 }
 
-/** One GET through the ingress for the app's host; a network failure is status 0. */
-export async function ask(
-  base: string,
-  host: string,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  try {
-    const response = await fetch(base + path, {
-      headers: { host, ...headers },
-      signal: AbortSignal.timeout(5000),
+/**
+ * One GET through the ingress for the app's host; a network failure is status 0.
+ * node:http, not fetch: fetch does not let a caller set the Host header.
+ */
+export function ask(base: string, host: string, path: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return new Promise((resolve) => {
+    const req = request(base + path, { agent: false, timeout: 5000, headers: { ...headers, host } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        if (body.length < 4096) body += chunk;
+      });
+      res.on('end', () => {
+        const version = res.headers['x-app-version'];
+        resolve({ status: res.statusCode ?? 0, version: typeof version === 'string' ? version : undefined, body });
+      });
     });
-    return {
-      status: response.status,
-      version: response.headers.get('x-app-version') ?? undefined,
-      body: await response.text(),
-    };
-  } catch (error) {
-    return { status: 0, version: undefined, body: (error as Error).message };
-  }
+    req.on('timeout', () => req.destroy(new Error('timeout after 5 s')));
+    req.on('error', (error) => resolve({ status: 0, version: undefined, body: error.message }));
+    req.end();
+  });
 }
 
 /**

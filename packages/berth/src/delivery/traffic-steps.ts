@@ -135,7 +135,7 @@ async function trackServiceNames(ctx: Context, target: DeliveryTarget): Promise<
   return names;
 }
 
-/** The controller's counters now: the baseline of an analysis, taken before the canary gets traffic. */
+/** The controller's counters now: the baseline of an analysis, taken once the controller routes the canary's share. */
 export async function baseline(ctx: Context, target: DeliveryTarget, plan: AnalysisPlan) {
   const services = await trackServiceNames(ctx, target);
   return { services, sample: await readTrafficSample(ctx, plan.metrics, services) };
