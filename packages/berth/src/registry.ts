@@ -94,8 +94,8 @@ export const DOCTOR_OPTIONS = {
 export const UP_OPTIONS = {
   env: {
     type: 'string',
-    value: 'dev|prod',
-    choices: ['dev', 'prod'],
+    value: 'dev|stage|prod',
+    choices: ['dev', 'stage', 'prod'],
     description: "the environment: the chart's values-<env>.yaml (default dev)",
   },
   set: { type: 'string', multiple: true, value: 'k=v', description: 'a Helm value (repeatable)' },
@@ -316,7 +316,7 @@ export const COMMANDS = [
     name: 'up',
     load: async () => (await import('./commands/up.ts')).up,
     summary: 'build, load, deploy, wait, smoke-test and print how to reach the app',
-    usage: 'berth up <app> [--env dev|prod] [--set k=v]... [--registry R]',
+    usage: 'berth up <app> [--env dev|stage|prod] [--set k=v]... [--registry R]',
     description:
       "Builds the app's images tagged with the git commit (never latest), makes them available to the cluster (containerd/k3s import, minikube image load, kind load, or a push to --registry), runs helm upgrade --install --atomic with the environment's values, shows each workload's progress until it is ready, runs the smoke checks and prints the URL. When the upgrade fails, Helm rolls back to the previous revision and berth says what failed and why.",
     positionals: [{ name: 'app', required: true }],
