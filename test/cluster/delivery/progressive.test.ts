@@ -64,6 +64,27 @@ async function sample(count: number, parallel = 8): Promise<{ versions: Record<s
 /** Load through the ingress while a step runs: 4 clients, a new connection per request, as new visitors arrive. */
 const load = () => startLoad(`${INGRESS}${PATH}`, 4, { host: HOST });
 
+/**
+ * Under load: `berth promote` (the candidate takes every request), 300
+ * answers all from `candidate`, `berth abort` (back to v1), 300 answers all
+ * from v1 — and not one failed request in the load meanwhile.
+ */
+async function promoteThenAbortUnderLoad(candidate: string) {
+  const running = load();
+  const promoted = await berth(['promote', 'names', ...COMMON, '--json']);
+  assert.equal(promoted.code, 0, explainRun(promoted));
+  const afterPromote = await sample(300);
+  const aborted = await berth(['abort', 'names', ...COMMON, '--json']);
+  assert.equal(aborted.code, 0, explainRun(aborted));
+  const afterAbort = await sample(300);
+  const figures = await running.stop();
+  assert.deepEqual(afterPromote, { versions: { [candidate]: 300 }, failures: [] }, `promoted: ${candidate} only`);
+  assert.deepEqual(afterAbort, { versions: { [VERSIONS.v1]: 300 }, failures: [] }, `aborted: ${VERSIONS.v1} only`);
+  assert.deepEqual(figures.failures, [], `failed requests during promote and abort (of ${figures.ok} answered)`);
+  assert.ok(figures.ok > 200, `the load kept running (${figures.ok} answered)`);
+  return { figures, forward: promoted.json.switchMs, back: aborted.json.switchMs };
+}
+
 after(() => {
   report['suite duration'] = `${Math.round((Date.now() - suiteStarted) / 1000)} s`;
   for (const [what, value] of Object.entries(report)) console.log(`# ${what}: ${value}`);
@@ -142,20 +163,9 @@ describe('progressive delivery of the Names Manager API through Traefik', () => 
       { versions: { [VERSIONS.v1]: 100 }, failures: [] },
       'held: v1 still serves everything',
     );
-    const running = load();
-    const switched = await berth(['promote', 'names', ...COMMON, '--json']);
-    assert.equal(switched.code, 0, explainRun(switched));
-    const afterSwitch = await sample(300);
-    const back = await berth(['abort', 'names', ...COMMON, '--json']);
-    assert.equal(back.code, 0, explainRun(back));
-    const afterBack = await sample(300);
-    const figures = await running.stop();
-    assert.deepEqual(afterSwitch, { versions: { [VERSIONS.v2]: 300 }, failures: [] }, 'after the switch: v2 only');
-    assert.deepEqual(afterBack, { versions: { [VERSIONS.v1]: 300 }, failures: [] }, 'after the switch back: v1 only');
-    assert.deepEqual(figures.failures, [], `failed requests during the switches (of ${figures.ok} answered)`);
-    assert.ok(figures.ok > 200, `the load kept running (${figures.ok} answered)`);
+    const { figures, forward, back } = await promoteThenAbortUnderLoad(VERSIONS.v2);
     report['blue-green'] =
-      `${figures.ok} requests under load, ${figures.failures.length} failed; switch ${switched.json.switchMs} ms, switch back ${back.json.switchMs} ms (helm + seen at the ingress); 300/300 answers v2 after the switch, 300/300 v1 after the switch back`;
+      `${figures.ok} requests under load, ${figures.failures.length} failed; switch ${forward} ms, switch back ${back} ms (helm + seen at the ingress); 300/300 answers v2 after the switch, 300/300 v1 after the switch back`;
   });
 
   test('canary 70/30: over 2,000 requests the split is within ±3 points; promote to 100 and abort to 0 under load with 0 failed requests', {
@@ -187,19 +197,9 @@ describe('progressive delivery of the Names Manager API through Traefik', () => 
     );
     assert.ok(Math.abs(canaryShare - 30) <= 3, `canary share ${canaryShare.toFixed(1)} %, expected 30 ± 3`);
 
-    const running = load();
-    const promoted = await berth(['promote', 'names', ...COMMON, '--json']);
-    assert.equal(promoted.code, 0, explainRun(promoted));
-    const afterPromote = await sample(300);
-    const aborted = await berth(['abort', 'names', ...COMMON, '--json']);
-    assert.equal(aborted.code, 0, explainRun(aborted));
-    const afterAbort = await sample(300);
-    const figures = await running.stop();
-    assert.deepEqual(afterPromote, { versions: { [VERSIONS.v3]: 300 }, failures: [] }, 'promoted: v3 only');
-    assert.deepEqual(afterAbort, { versions: { [VERSIONS.v1]: 300 }, failures: [] }, 'aborted: v1 only');
-    assert.deepEqual(figures.failures, [], `failed requests during promote and abort (of ${figures.ok} answered)`);
+    const { figures, forward, back } = await promoteThenAbortUnderLoad(VERSIONS.v3);
     report['canary 70/30'] =
-      `${split.versions[VERSIONS.v1]}/${split.versions[VERSIONS.v3]} of 2000 (${(100 - canaryShare).toFixed(1)}/${canaryShare.toFixed(1)}), 0 failed; promote ${promoted.json.switchMs} ms, abort ${aborted.json.switchMs} ms; ${figures.ok} requests under load, ${figures.failures.length} failed`;
+      `${split.versions[VERSIONS.v1]}/${split.versions[VERSIONS.v3]} of 2000 (${(100 - canaryShare).toFixed(1)}/${canaryShare.toFixed(1)}), 0 failed; promote ${forward} ms, abort ${back} ms; ${figures.ok} requests under load, ${figures.failures.length} failed`;
   });
 
   test('automatic abort: a canary that fails 30 % of requests is aborted by berth alone; the stable track keeps serving', {
