@@ -51,6 +51,7 @@ export function chartMatrix(chart: string): MatrixCase[] {
       name: "seed 000's object names (deploy/k8s/names)",
       options: { valuesFiles: [join(chart, '../../k8s/names/chart-values.yaml')] },
     },
+    ...deliveryCases('names.dlv.local'),
   ];
 }
 
@@ -136,6 +137,26 @@ export function todoChartMatrix(chart: string): MatrixCase[] {
       name: 'Ingress with TLS from an existing Secret and a class',
       options: {
         set: { 'ingress.className': 'nginx', 'ingress.tls.enabled': 'true', 'ingress.tls.secretName': 'todo-tls' },
+      },
+    },
+    ...deliveryCases('todo.dlv.local'),
+  ];
+}
+
+/** Progressive delivery (delivery.*), the same in both charts: a canary through Traefik, and through ingress-nginx. */
+function deliveryCases(host: string): MatrixCase[] {
+  const canary = { 'delivery.enabled': 'true', 'delivery.green.tag': 'v2', 'delivery.weight': '30' };
+  return [
+    { name: 'delivery: a canary at 30 % through Traefik', options: { set: canary } },
+    {
+      name: 'delivery: a canary at 30 % through ingress-nginx canary annotations',
+      options: {
+        set: {
+          ...canary,
+          'delivery.ingress.provider': 'nginx',
+          'delivery.ingress.className': 'nginx',
+          'delivery.ingress.host': host,
+        },
       },
     },
   ];
