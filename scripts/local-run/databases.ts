@@ -16,6 +16,8 @@ export interface AppDatabase {
 export interface LocalDatabases {
   /** The variables that give the app its database (none: embedded PGlite). */
   envFor(name: string): Record<string, string>;
+  /** Puts a local server's new cluster on disk (LocalServer.flushNewCluster); call it once the apps are up. */
+  flushNewCluster(): Promise<void>;
   /** Stops the local server, if one was started; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -102,6 +104,7 @@ export function claimLocalDatabases(options: {
           const url = urls.get(name);
           return url ? { DATABASE_URL: url } : {};
         },
+        flushNewCluster: () => server?.flushNewCluster() ?? Promise.resolve(),
         stop: () => {
           stopped ??= server?.stop() ?? Promise.resolve();
           return stopped;
