@@ -37,7 +37,8 @@ export function serviceVariables(defaultPort: number) {
     // Hard bound on the rest of shutdown; keep drain + timeout below terminationGracePeriodSeconds.
     SHUTDOWN_TIMEOUT_MS: env.integer({ default: 15_000, min: 1000, max: 300_000 }),
     READINESS_TIMEOUT_MS: env.integer({ default: 2000, min: 100, max: 60_000 }),
-    // How long start-up waits for an unreachable database before giving up.
+    // How long start-up waits for a database that cannot be reached, or is not
+    // created yet, before giving up.
     // Pods often start before their database; waiting beats crash-looping.
     DB_STARTUP_TIMEOUT_MS: env.integer({ default: 60_000, min: 0, max: 600_000 }),
     // Which proxies to believe about the client address (X-Forwarded-For), so
