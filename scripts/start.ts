@@ -77,7 +77,7 @@ const apps: App[] = [
 ];
 
 /** After this long without readiness, and then every PROGRESS_EVERY_MS, say what a service is doing. */
-const SLOW_START_MS = Number(process.env.BERTH_SLOW_START_MS ?? 3000);
+const SLOW_START_MS = Number(process.env.BERTH_SLOW_START_MS ?? 1000);
 const PROGRESS_EVERY_MS = 5000;
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
@@ -199,20 +199,26 @@ function stopAll(): void {
 }
 
 console.log(`Berth: starting ${apps.length} apps; data in ${dataDir}`);
-// The apps without a database start at once; the others as soon as theirs is ready.
-for (const app of apps.filter((each) => !each.database)) children.set(app.id, launch(app));
 try {
-  databases = await claim.open();
+  databases = await claim.plan();
 } catch (error) {
   console.error(`The database could not start: ${(error as Error).message}`);
-  process.exitCode = 1;
-  stopAll();
+  process.exit(1);
 }
 if (stopping) {
-  // Ctrl-C (or a failure) while the database was starting.
-  await databases?.stop();
+  // Ctrl-C before anything started.
+  await databases.stop();
 } else {
-  for (const app of apps.filter((each) => each.database)) children.set(app.id, launch(app));
+  // Every app at once, while the database server starts: the apps load their
+  // code meanwhile and wait for their database (it is created when the server
+  // answers), so start-up takes the longer of the two, not their sum.
+  for (const app of apps) children.set(app.id, launch(app));
+  databases.ready.catch((error: Error) => {
+    console.error(`The database could not start: ${error.message}`);
+    console.error('BERTH_LOCAL_DATABASE=pglite npm start runs each app on embedded PGlite instead.');
+    process.exitCode = 1;
+    stopAll();
+  });
 }
 const ready = await Promise.all(apps.map(waitUntilReady));
 if (ready.every(Boolean)) {
@@ -224,6 +230,6 @@ if (ready.every(Boolean)) {
   console.log('\nPress Ctrl-C to stop. Request logs: BERTH_LOG_REQUESTS=1 npm start');
 }
 // Off the start-up path: a new database cluster is put on disk once everything is up.
-databases?.flushNewCluster().catch((error: Error) => {
+databases.flushNewCluster().catch((error: Error) => {
   console.error(`The new database cluster could not be flushed to disk: ${error.message}`);
 });

@@ -64,11 +64,14 @@ function notReadyYet(error: unknown): boolean {
 
 /** Waits shorter than this are the normal case of an app started beside its database, not worth a warning. */
 const QUIET_WAIT_MS = 1000;
+/** While waiting longer, one warning per this interval. */
+const WARN_EVERY_MS = 5000;
 
 /**
  * Applies migrations, retrying while the database is not ready yet (above), up
- * to `timeoutMs`. The first retries come quickly (50 ms, doubling up to 5 s)
- * so that an app started together with its database is ready when it is.
+ * to `timeoutMs`. Retries come quickly (50 ms, doubling up to 0.5 s; a failed
+ * attempt costs the server one refused connection) so that an app started
+ * together with its database is ready within moments of it.
  */
 async function migrateWhenReachable(
   db: Database,
@@ -78,15 +81,18 @@ async function migrateWhenReachable(
 ): Promise<number[]> {
   const started = Date.now();
   const deadline = started + options.timeoutMs;
+  let warned = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await migrate(db, service, migrations);
     } catch (error) {
-      if (!notReadyYet(error) || Date.now() >= deadline) throw error;
-      const retryInMs = Math.min(5000, 25 * 2 ** attempt, Math.max(0, deadline - Date.now()));
+      const now = Date.now();
+      if (!notReadyYet(error) || now >= deadline) throw error;
+      const retryInMs = Math.min(500, 25 * 2 ** attempt, Math.max(0, deadline - now));
       const cause = error instanceof DatabaseUnavailableError ? error.cause : error;
-      const level = Date.now() - started < QUIET_WAIT_MS ? 'debug' : 'warn';
-      options.logger[level]({ attempt, retryInMs, err: cause }, 'database not ready yet; waiting for it');
+      const loud = now - started >= QUIET_WAIT_MS && now - warned >= WARN_EVERY_MS;
+      if (loud) warned = now;
+      options.logger[loud ? 'warn' : 'debug']({ attempt, err: cause }, 'database not ready yet; waiting for it');
       await new Promise((resolve) => setTimeout(resolve, retryInMs));
     }
   }
