@@ -189,7 +189,7 @@ export async function planLocalServer(options: LocalServerOptions): Promise<Plan
   }
   const port = await freePort();
   const urlOf = (name: string) => {
-    if (!/^[a-z][a-z0-9_-]*$/.test(name)) throw new Error(`Not a database name: ${name}`);
+    checkDatabaseName(name);
     return `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${name}`;
   };
   return {
@@ -375,11 +375,16 @@ async function startPlanned(plan: {
   };
 }
 
+/** Lower-case letters, digits, _ and -: safe in a URL and, quoted, in CREATE DATABASE. */
+function checkDatabaseName(name: string): void {
+  if (!/^[a-z][a-z0-9_-]*$/.test(name)) throw new Error(`Not a database name: ${name}`);
+}
+
 /** Creates each database of `names` that the server does not have yet. */
 async function createMissing(client: pg.Client, names: string[]): Promise<void> {
   for (const name of names) {
+    checkDatabaseName(name);
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    // The name passed planLocalServer's check (databaseUrl): letters, digits, _ and -.
     if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
   }
 }
