@@ -5,7 +5,7 @@
 // on it, so the apps query it exactly as they query a server in a cluster.
 // Where no package fits the machine, `startLocalServer` says why and the
 // caller falls back to embedded PGlite.
-import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
   chownSync,
@@ -178,6 +178,14 @@ export async function planLocalServer(options: LocalServerOptions): Promise<Plan
   let password: string;
   try {
     if (account) chownSync(dir, account.uid, account.gid);
+    // Checked here, not left to initdb: once the apps are started with their URLs, this is too late to use PGlite instead.
+    if (account && spawnSync('runuser', ['-u', account.user, '--', 'test', '-x', dir]).status !== 0) {
+      releaseLock();
+      return {
+        ok: false,
+        reason: `the ${account.user} account that runs it cannot enter ${dir} (it needs o+x on DATA_DIR and the folders above)`,
+      };
+    }
     if (created) {
       writeFileSync(passwordFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
       if (account) chownSync(passwordFile, account.uid, account.gid);
