@@ -43,7 +43,8 @@ export function serviceVariables(defaultPort: number) {
     // Delivery tests only: fail this percentage of requests with 500 (release-track.ts).
     FAULT_INJECTION_ERROR_PERCENT: env.integer({ default: 0, min: 0, max: 100 }),
     READINESS_TIMEOUT_MS: env.integer({ default: 2000, min: 100, max: 60_000 }),
-    // How long start-up waits for an unreachable database before giving up.
+    // How long start-up waits for a database that cannot be reached, or is not
+    // created yet, before giving up.
     // Pods often start before their database; waiting beats crash-looping.
     DB_STARTUP_TIMEOUT_MS: env.integer({ default: 60_000, min: 0, max: 600_000 }),
     // Which proxies to believe about the client address (X-Forwarded-For), so
