@@ -5,6 +5,7 @@
 // one (embedded PGlite where that server cannot run), shows their logs, and
 // stops them together, the server last.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { get } from 'node:http';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,8 @@ interface App {
   database?: { name: string; urlVariable: string };
   /** Leave V8's heap unbounded (see BOUNDED_HEAP): for a process that does heavy work of its own. */
   unboundedHeap?: true;
+  /** Serves one person's clicks, not a load: the smallest young generation (see SMALL_YOUNG_GENERATION). */
+  lightTraffic?: true;
   /** Variables of its own; a function when they name another app's port. */
   env?: Record<string, string> | ((portOf: (variable: string) => number) => Record<string, string>);
 }
@@ -48,6 +51,7 @@ const apps: App[] = [
     portVariable: 'TODO_MCP_PORT',
     defaultPort: 8080,
     url: { path: '/mcp', label: 'Todo MCP server', kind: 'endpoint' },
+    lightTraffic: true, // a chat message's tool calls
     // Its tools act through the Todo API, with the token of whoever calls them.
     env: (portOf) => ({ TODO_API_URL: `http://localhost:${portOf('TODO_API_PORT')}` }),
   },
@@ -71,13 +75,14 @@ const apps: App[] = [
     defaultPort: 3000,
     url: { path: '/', label: 'Todo web', kind: 'page' },
     unboundedHeap: true, // it builds the web app when its sources changed
+    lightTraffic: true,
     // Serves the built app (rebuilt here when its sources changed) and forwards /api to the Todo API.
     env: (portOf) => ({ API_URL: `http://localhost:${portOf('TODO_API_PORT')}`, BUILD_WHEN_STALE: 'true' }),
   },
 ];
 
 /** After this long without readiness, and then every PROGRESS_EVERY_MS, say what a service is doing. */
-const SLOW_START_MS = Number(process.env.BERTH_SLOW_START_MS ?? 3000);
+const SLOW_START_MS = Number(process.env.BERTH_SLOW_START_MS ?? 1000);
 const PROGRESS_EVERY_MS = 5000;
 
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
@@ -129,13 +134,22 @@ let databases: LocalDatabases | undefined;
  * working set (a few tens of MB of live objects): under load the Todo API
  * stays under 200 MB instead of 350 MB (bench/local-run.ts measures it).
  */
-const NODE_FLAGS = ['--max-semi-space-size=8'];
+const YOUNG_GENERATION = '--max-semi-space-size=8';
+/**
+ * V8 commits its whole young generation (two semi-spaces) once a process has
+ * allocated through it: 16 MB at 8 MB semi-spaces, 2 MB at 1 MB, at the cost
+ * of more frequent minor collections, which only a process under load feels.
+ */
+const SMALL_YOUNG_GENERATION = '--max-semi-space-size=1';
 const BOUNDED_HEAP = '--max-old-space-size=160';
 /** Compiled code kept across runs: each app starts in about half the time. */
 const COMPILE_CACHE = process.env.NODE_COMPILE_CACHE ?? resolve(root, 'node_modules/.cache/berth-compile');
 
 function launch(app: App): ChildProcess {
-  const flags = app.unboundedHeap ? NODE_FLAGS : [...NODE_FLAGS, BOUNDED_HEAP];
+  const flags = [
+    app.lightTraffic ? SMALL_YOUNG_GENERATION : YOUNG_GENERATION,
+    ...(app.unboundedHeap ? [] : [BOUNDED_HEAP]),
+  ];
   const child = spawn(process.execPath, [...flags, resolve(root, app.entry)], {
     env: {
       ...process.env,
@@ -172,23 +186,35 @@ function launch(app: App): ChildProcess {
   return child;
 }
 
+/**
+ * Whether GET `url` answers 2xx; false when nothing listens yet. node:http
+ * rather than fetch: loading fetch (undici) would add ~15 MB to this process.
+ */
+function answersOk(url: string): Promise<boolean> {
+  return new Promise((done) => {
+    const request = get(url, (response) => {
+      response.resume();
+      const status = response.statusCode ?? 0;
+      done(status >= 200 && status < 300);
+    });
+    request.setTimeout(2000, () => request.destroy());
+    request.on('error', () => done(false));
+  });
+}
+
 async function waitUntilReady(app: App): Promise<boolean> {
   const url = `http://127.0.0.1:${portOf(app)}/readyz`;
   const started = Date.now();
   let nextProgress = started + SLOW_START_MS;
   while (children.has(app.id)) {
-    try {
-      if ((await fetch(url)).ok) return true;
-    } catch {
-      // not listening yet
-    }
+    if (await answersOk(url)) return true;
     const doing = lastMessage.get(app.id);
     if (doing !== undefined && Date.now() >= nextProgress) {
       nextProgress = Date.now() + PROGRESS_EVERY_MS;
       const seconds = Math.round((Date.now() - started) / 1000);
       console.log(`  ${app.title} is still starting: ${doing} (${seconds} s)`);
     }
-    await new Promise((done) => setTimeout(done, 100));
+    await new Promise((done) => setTimeout(done, 50));
   }
   return false;
 }
@@ -199,20 +225,26 @@ function stopAll(): void {
 }
 
 console.log(`Berth: starting ${apps.length} apps; data in ${dataDir}`);
-// The apps without a database start at once; the others as soon as theirs is ready.
-for (const app of apps.filter((each) => !each.database)) children.set(app.id, launch(app));
 try {
-  databases = await claim.open();
+  databases = await claim.plan();
 } catch (error) {
   console.error(`The database could not start: ${(error as Error).message}`);
-  process.exitCode = 1;
-  stopAll();
+  process.exit(1);
 }
 if (stopping) {
-  // Ctrl-C (or a failure) while the database was starting.
-  await databases?.stop();
+  // Ctrl-C before anything started.
+  await databases.stop();
 } else {
-  for (const app of apps.filter((each) => each.database)) children.set(app.id, launch(app));
+  // Every app at once, while the database server starts: the apps load their
+  // code meanwhile and wait for their database (it is created when the server
+  // answers), so start-up takes the longer of the two, not their sum.
+  for (const app of apps) children.set(app.id, launch(app));
+  databases.ready.catch((error: Error) => {
+    console.error(`The database could not start: ${error.message}`);
+    console.error('BERTH_LOCAL_DATABASE=pglite npm start runs each app on embedded PGlite instead.');
+    process.exitCode = 1;
+    stopAll();
+  });
 }
 const ready = await Promise.all(apps.map(waitUntilReady));
 if (ready.every(Boolean)) {
@@ -223,3 +255,7 @@ if (ready.every(Boolean)) {
   for (const app of apps.filter((each) => each.url.kind === 'endpoint')) console.log(line(app));
   console.log('\nPress Ctrl-C to stop. Request logs: BERTH_LOG_REQUESTS=1 npm start');
 }
+// Off the start-up path: a new database cluster is put on disk once everything is up.
+databases.flushNewCluster().catch((error: Error) => {
+  console.error(`The new database cluster could not be flushed to disk: ${error.message}`);
+});

@@ -115,3 +115,33 @@ describe('configuration and credentials', () => {
     assert.equal(await secretOf({ 'db.auth.existingSecret': 'mine' }), undefined);
   });
 });
+
+describe('monitoring', () => {
+  test('the API pods carry the scrape annotations; the ServiceMonitor and rules only when asked, on the API Service', async () => {
+    const apiOf = (objects: K8sObject[]) =>
+      objects.find((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === 'api');
+    const defaults = await renderChart(CHART);
+    assert.equal(apiOf(defaults)?.spec.template.metadata.annotations['prometheus.io/port'], '5000');
+    assert.equal(defaults.filter((o) => o.kind === 'ServiceMonitor' || o.kind === 'PrometheusRule').length, 0);
+
+    const objects = await renderChart(CHART, { set: { 'metrics.serviceMonitor.enabled': 'true' } });
+    const monitor = objects.find((o) => o.kind === 'ServiceMonitor');
+    const selected = objects.filter(
+      (o) =>
+        o.kind === 'Service' &&
+        Object.entries(monitor?.spec.selector.matchLabels as Record<string, string>).every(
+          ([key, value]) => o.metadata.labels?.[key] === value,
+        ),
+    );
+    assert.deepEqual(
+      selected.map((service) => service.metadata.labels['app.kubernetes.io/component']),
+      ['api'],
+    );
+    assert.ok(selected[0]?.spec.ports.some((p: { name: string }) => p.name === monitor?.spec.endpoints[0].port));
+    const rule = objects.find((o) => o.kind === 'PrometheusRule');
+    const alerts = rule?.spec.groups.flatMap((group: { rules: { alert: string }[] }) =>
+      group.rules.map((r) => r.alert),
+    );
+    assert.ok(alerts.includes('NamesDatabaseDown'), alerts.join(', '));
+  });
+});

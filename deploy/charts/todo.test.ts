@@ -50,12 +50,13 @@ for (const { name, options, expectedFindings = {} } of todoChartMatrix(CHART)) {
       assertHardenedPods(objects);
     });
 
-    test('each workload has its own ServiceAccount, none with a token', () => {
+    test("each component has its own ServiceAccount (the API's two delivery tracks share it), none with a token", () => {
       const accounts = objects.filter((o) => o.kind === 'ServiceAccount');
       for (const account of accounts) assert.equal(account.automountServiceAccountToken, false);
       const workloads = objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
       const used = workloads.map((w) => w.spec.template.spec.serviceAccountName);
-      assert.equal(new Set(used).size, workloads.length, `one account each: ${used.join(', ')}`);
+      const components = new Set(workloads.map((w) => w.metadata.labels['app.kubernetes.io/component']));
+      assert.equal(new Set(used).size, components.size, `one account each: ${used.join(', ')}`);
       for (const account of used)
         assert.ok(
           accounts.some((a) => a.metadata.name === account),
@@ -158,6 +159,80 @@ describe('the database, Redis and credentials', () => {
     };
     assert.ok(!(await egressPorts({})).includes(443));
     assert.ok((await egressPorts({ 'assistant.model': 'gpt-4o-mini', 'assistant.apiKey': 'sk-test' })).includes(443));
+  });
+});
+
+describe('monitoring', () => {
+  test('api and mcp pods carry the scrape annotations; no ServiceMonitor or rule unless asked', async () => {
+    const objects = await renderChart(CHART);
+    for (const [component, port] of [
+      ['api', '8000'],
+      ['mcp', '8080'],
+    ] as const) {
+      const annotations = byComponent(objects, 'Deployment', component)?.spec.template.metadata.annotations;
+      assert.equal(annotations['prometheus.io/scrape'], 'true', component);
+      assert.equal(annotations['prometheus.io/port'], port, component);
+      assert.equal(annotations['prometheus.io/path'], '/metrics', component);
+    }
+    assert.equal(
+      byComponent(objects, 'Deployment', 'web')?.spec.template.metadata.annotations['prometheus.io/scrape'],
+      undefined,
+    );
+    assert.deepEqual(
+      objects.filter((o) => o.kind === 'ServiceMonitor' || o.kind === 'PrometheusRule'),
+      [],
+    );
+    const quiet = await renderChart(CHART, { set: { 'metrics.podAnnotations': 'false' } });
+    assert.equal(
+      byComponent(quiet, 'Deployment', 'api')?.spec.template.metadata.annotations['prometheus.io/scrape'],
+      undefined,
+    );
+  });
+
+  test('the ServiceMonitor scrapes the http port of exactly the api and mcp Services; the rules carry the given labels', async () => {
+    const objects = await renderChart(CHART, {
+      set: { 'metrics.serviceMonitor.enabled': 'true', 'metrics.serviceMonitor.labels.release': 'monitoring' },
+    });
+    const monitor = objects.find((o) => o.kind === 'ServiceMonitor');
+    const rule = objects.find((o) => o.kind === 'PrometheusRule');
+    assert.equal(monitor?.metadata.labels.release, 'monitoring');
+    assert.equal(rule?.metadata.labels.release, 'monitoring');
+    const { matchLabels, matchExpressions } = monitor?.spec.selector ?? {};
+    const selected = objects.filter(
+      (o) =>
+        o.kind === 'Service' &&
+        Object.entries(matchLabels as Record<string, string>).every(
+          ([key, value]) => o.metadata.labels?.[key] === value,
+        ) &&
+        (matchExpressions as { key: string; values: string[] }[]).every((expression) =>
+          expression.values.includes(o.metadata.labels?.[expression.key]),
+        ),
+    );
+    assert.deepEqual(selected.map((service) => service.metadata.labels['app.kubernetes.io/component']).sort(), [
+      'api',
+      'mcp',
+    ]);
+    for (const service of selected)
+      assert.ok(service.spec.ports.some((p: { name: string }) => p.name === monitor?.spec.endpoints[0].port));
+    assert.equal(monitor?.spec.endpoints[0].honorLabels, true);
+    const alerts = rule?.spec.groups.flatMap((group: { rules: { alert: string }[] }) =>
+      group.rules.map((r) => r.alert),
+    );
+    assert.deepEqual(alerts, [
+      'TodoTargetDown',
+      'TodoErrorRatioHigh',
+      'TodoLatencyBudgetBurn',
+      'TodoReadinessFlapping',
+      'TodoDatabaseDown',
+      'TodoPodCrashLooping',
+    ]);
+  });
+
+  test('a latency threshold that is not a histogram bucket is refused, naming the value', async () => {
+    await assert.rejects(
+      helmTemplate(CHART, { set: { 'metrics.alerts.latency.thresholdSeconds': '0.3' } }),
+      /thresholdSeconds/,
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes a locally built image available to a local cluster without a
-# registry — the seed's "save, copy, ctr import" steps for every flavour.
+# registry — "save, copy, ctr import" for every flavour.
 #   deploy/k3s/import-image.sh <flavour> <image:tag>
 # flavour: k3s-vagrant | k3s | minikube | kind | docker-desktop
 set -euo pipefail

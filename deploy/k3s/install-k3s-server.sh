@@ -10,7 +10,7 @@ if ! command -v k3s >/dev/null; then
   installer=$(mktemp)
   curl -sfL https://get.k3s.io -o "$installer"
   # The kubeconfig stays 0600 (root only): it holds cluster-admin credentials.
-  # The seed made it world-readable with chmod 644; we hand a copy to the
+  # Quick-start guides make it world-readable with chmod 644; we hand a copy to the
   # vagrant user instead. The private-network address goes into the API
   # server's certificate so kubectl on the laptop can verify it.
   INSTALL_K3S_VERSION="$K3S_VERSION" sh "$installer" server \

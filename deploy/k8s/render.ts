@@ -1,5 +1,5 @@
 // Renders deploy/charts/<app> into deploy/k8s/<app>: plain manifests with
-// seed 000's file and object names plus a kustomization.yaml, so
+// fixed file and object names (backend, frontend, postgres) plus a kustomization.yaml, so
 // `kubectl apply -k deploy/k8s/names` works without Helm. The chart stays the
 // one source of truth; render.test.ts fails when this folder drifts from it.
 //
@@ -13,8 +13,8 @@ import { parseAllDocuments } from 'yaml';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const NAMESPACE = 'names-app';
 
-// Seed 000's file for each object; objects it had no file for go to files named by kind.
-const SEED_FILES: Record<string, string> = {
+// The file for each object; any other object goes to a file named by its kind.
+const OBJECT_FILES: Record<string, string> = {
   'ConfigMap/names-app-config': 'configmap.yaml',
   'PersistentVolumeClaim/postgres-pvc': 'database-pvc.yaml',
   'StatefulSet/postgres': 'database-statefulset.yaml',
@@ -71,8 +71,8 @@ export function render(outDir: string, helm = process.env.HELM ?? 'helm'): strin
     const object = document.toJS() as { kind?: string; metadata?: { name?: string } } | null;
     if (!object?.kind) continue;
     const key = `${object.kind}/${object.metadata?.name}`;
-    const file = SEED_FILES[key] ?? kindFiles[object.kind];
-    if (file === undefined) throw new Error(`render.ts has no file for ${key}: add it to SEED_FILES`);
+    const file = OBJECT_FILES[key] ?? kindFiles[object.kind];
+    if (file === undefined) throw new Error(`render.ts has no file for ${key}: add it to OBJECT_FILES`);
     // Applied with kubectl, not installed by Helm.
     const text = document
       .toString()

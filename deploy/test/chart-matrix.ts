@@ -44,9 +44,14 @@ export function chartMatrix(chart: string): MatrixCase[] {
       },
     },
     {
+      name: 'ServiceMonitor and PrometheusRule on, scrape annotations off',
+      options: { set: { 'metrics.serviceMonitor.enabled': 'true', 'metrics.podAnnotations': 'false' } },
+    },
+    {
       name: "seed 000's object names (deploy/k8s/names)",
       options: { valuesFiles: [join(chart, '../../k8s/names/chart-values.yaml')] },
     },
+    ...deliveryCases('names.dlv.local'),
   ];
 }
 
@@ -61,6 +66,16 @@ export function todoChartMatrix(chart: string): MatrixCase[] {
     { name: 'default values', options: {} },
     { name: 'values-dev.yaml', options: values('values-dev.yaml') },
     { name: 'values-prod.yaml', options: values('values-prod.yaml') },
+    {
+      name: 'ServiceMonitor and PrometheusRule on, with the labels a Prometheus selects them by',
+      options: {
+        set: {
+          'metrics.serviceMonitor.enabled': 'true',
+          'metrics.serviceMonitor.labels.release': 'kube-prometheus-stack',
+          'metrics.podAnnotations': 'false',
+        },
+      },
+    },
     {
       name: 'external PostgreSQL and Redis by URL (--set), secrets given by value',
       options: {
@@ -122,6 +137,26 @@ export function todoChartMatrix(chart: string): MatrixCase[] {
       name: 'Ingress with TLS from an existing Secret and a class',
       options: {
         set: { 'ingress.className': 'nginx', 'ingress.tls.enabled': 'true', 'ingress.tls.secretName': 'todo-tls' },
+      },
+    },
+    ...deliveryCases('todo.dlv.local'),
+  ];
+}
+
+/** Progressive delivery (delivery.*), the same in both charts: a canary through Traefik, and through ingress-nginx. */
+function deliveryCases(host: string): MatrixCase[] {
+  const canary = { 'delivery.enabled': 'true', 'delivery.green.tag': 'v2', 'delivery.weight': '30' };
+  return [
+    { name: 'delivery: a canary at 30 % through Traefik', options: { set: canary } },
+    {
+      name: 'delivery: a canary at 30 % through ingress-nginx canary annotations',
+      options: {
+        set: {
+          ...canary,
+          'delivery.ingress.provider': 'nginx',
+          'delivery.ingress.className': 'nginx',
+          'delivery.ingress.host': host,
+        },
       },
     },
   ];

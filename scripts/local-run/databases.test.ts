@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { checkDatabaseChoice } from './databases.ts';
+import pg from 'pg';
+import { checkDatabaseChoice, claimLocalDatabases } from './databases.ts';
 
 const apps = [
   { title: 'Names Manager', name: 'names-api', urlVariable: 'NAMES_DATABASE_URL' },
@@ -32,4 +36,32 @@ test('every bad variable is listed, by name', () => {
 
 test('BERTH_LOCAL_DATABASE=pglite chooses embedded PGlite', () => {
   assert.equal(checkDatabaseChoice(apps, { BERTH_LOCAL_DATABASE: 'pglite' }).choice, 'pglite');
+});
+
+test("each app's database URL is known while the local server is still starting, and answers once it is ready", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-databases-'));
+  chmodSync(dataDir, 0o755); // run as root, the server runs as an unprivileged account
+  const databases = await claimLocalDatabases({ dataDir, apps, env: {}, say: () => {} }).plan();
+  try {
+    const url = databases.envFor('todo-api').DATABASE_URL;
+    assert.match(url ?? '', /^postgresql:\/\/berth:[^@]+@127\.0\.0\.1:\d+\/todo-api$/);
+    let ready = false;
+    void databases.ready.then(() => {
+      ready = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve)); // a settled `ready` has run its callbacks by now
+    assert.equal(ready, false, 'the apps can be started before the server (initdb) is done');
+    await databases.ready;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const [row] = (await client.query('SELECT current_database() AS name')).rows;
+      assert.equal(row?.name, 'todo-api', 'the database was created when the server started');
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await databases.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

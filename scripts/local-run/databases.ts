@@ -2,7 +2,13 @@
 // with a database for each app, or a server a person names per app
 // (NAMES_DATABASE_URL, TODO_DATABASE_URL). Where the local server cannot run,
 // each app opens embedded PGlite in DATA_DIR/<service>, as it does on its own.
-import { type LocalServer, lockServerDir, serverDir, startLocalServer } from '@berth/service-kit/local-server';
+import {
+  type LocalServer,
+  lockServerDir,
+  type PlannedLocalServer,
+  planLocalServer,
+  serverDir,
+} from '@berth/service-kit/local-server';
 
 export interface AppDatabase {
   /** The app's name in messages: "Todo API". */
@@ -14,8 +20,15 @@ export interface AppDatabase {
 }
 
 export interface LocalDatabases {
-  /** The variables that give the app its database (none: embedded PGlite). */
+  /** The variables that give the app its database (none: embedded PGlite); known before the server runs. */
   envFor(name: string): Record<string, string>;
+  /**
+   * Resolves once the local server answers with every app's database (at
+   * once without one); rejects with the reason it could not start.
+   */
+  readonly ready: Promise<void>;
+  /** Puts a local server's new cluster on disk (LocalServer.flushNewCluster); call it once the apps are up. */
+  flushNewCluster(): Promise<void>;
   /** Stops the local server, if one was started; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -53,15 +66,16 @@ export function checkDatabaseChoice(
 /**
  * Checks the variables and takes the data folder's lock, at once (an Error
  * naming each bad variable, or a StartupError naming the npm start that holds
- * the folder); `open` then starts what the apps need, which can take a second
- * on a fresh folder, while the apps without a database start.
+ * the folder); `plan` then settles each app's database URL in milliseconds and
+ * starts the local server in the background (`ready`), which takes about a
+ * second on a fresh folder: the apps start meanwhile and wait for it.
  */
 export function claimLocalDatabases(options: {
   dataDir: string;
   apps: AppDatabase[];
   env: NodeJS.ProcessEnv;
   say: (line: string) => void;
-}): { open(): Promise<LocalDatabases> } {
+}): { plan(): Promise<LocalDatabases> } {
   const { apps, env, say, dataDir } = options;
   const { problems, choice } = checkDatabaseChoice(apps, env);
   if (problems.length > 0) throw new Error(problems.join('\n'));
@@ -69,7 +83,7 @@ export function claimLocalDatabases(options: {
   const releaseLock = local.length > 0 && choice === 'postgres' ? lockServerDir(dataDir) : undefined;
 
   return {
-    async open() {
+    async plan() {
       const urls = new Map<string, string>();
       for (const app of apps) {
         const url = env[app.urlVariable];
@@ -78,16 +92,16 @@ export function claimLocalDatabases(options: {
           say(`  ${app.title}: PostgreSQL server from ${app.urlVariable}`);
         }
       }
-      let server: LocalServer | undefined;
+      let planned: PlannedLocalServer | undefined;
       if (releaseLock) {
-        const result = await startLocalServer({
+        const result = await planLocalServer({
           dataDir,
           releaseLock,
           onStep: (step) => say(`  Database: ${step} in ${serverDir(dataDir)}`),
         });
         if (result.ok) {
-          server = result.server;
-          for (const app of local) urls.set(app.name, await server.databaseUrl(app.name));
+          planned = result.planned;
+          for (const app of local) urls.set(app.name, planned.databaseUrl(app.name));
         } else {
           say(`  Database: PostgreSQL cannot run here: ${result.reason}`);
           say(`  Each app uses embedded PGlite in ${dataDir}/<app> instead.`);
@@ -96,14 +110,31 @@ export function claimLocalDatabases(options: {
         say(`  Database: embedded PGlite in each app, in ${dataDir}/<app>`);
       }
 
+      let server: LocalServer | undefined;
+      const ready = planned
+        ? planned.start(local.map((app) => app.name)).then((result) => {
+            if (!result.ok) throw new Error(result.reason);
+            server = result.server;
+          })
+        : Promise.resolve();
       let stopped: Promise<void> | undefined;
       return {
         envFor: (name): Record<string, string> => {
           const url = urls.get(name);
           return url ? { DATABASE_URL: url } : {};
         },
+        ready,
+        flushNewCluster: () =>
+          ready.then(
+            () => server?.flushNewCluster(),
+            () => undefined,
+          ),
         stop: () => {
-          stopped ??= server?.stop() ?? Promise.resolve();
+          // A server still starting is stopped once it has started.
+          stopped ??= ready.then(
+            () => server?.stop(),
+            () => undefined,
+          );
           return stopped;
         },
       };

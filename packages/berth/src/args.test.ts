@@ -104,7 +104,7 @@ describe('parseCommandLine', () => {
     usage(() => parseCommandLine(['up']), /missing <app>/);
     usage(() => parseCommandLine(['logs']), /missing <component>/);
     usage(() => parseCommandLine(['status', 'extra']), /unexpected argument "extra"/);
-    usage(() => parseCommandLine(['up', 'names', '--env', 'staging']), /--env must be dev or prod/);
+    usage(() => parseCommandLine(['up', 'names', '--env', 'staging']), /--env must be dev or stage or prod/);
     usage(() => parseCommandLine(['up', 'names', '--set', 'novalue']), /--set needs key=value/);
     usage(() => parseCommandLine(['up', 'names', '--json=yes']), /--json/);
   });

@@ -53,13 +53,13 @@ describe('berth as a process', () => {
     const text = berth(['apps']);
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^names {2}\(deploy\/charts\/names\)$/m);
-    assert.match(text.stdout, /environments {2}dev, prod/);
+    assert.match(text.stdout, /environments {2}dev, prod, stage/);
     const json = berth(['apps', '--json']);
     assert.equal(json.code, 0);
     const names = (JSON.parse(json.stdout) as { apps: { name: string; environments: string[] }[] }).apps.find(
       (app) => app.name === 'names',
     );
-    assert.deepEqual(names?.environments, ['dev', 'prod']);
+    assert.deepEqual(names?.environments, ['dev', 'prod', 'stage']);
     const empty = berth(['apps', '--root', dir]);
     assert.equal(empty.code, 0);
     assert.match(empty.stderr + empty.stdout, /no app descriptor/);
@@ -73,7 +73,8 @@ describe('berth as a process', () => {
     const json = berth(['up', '--json']);
     assert.equal(json.code, 2);
     assert.deepEqual(JSON.parse(json.stdout), {
-      error: 'missing <app>: usage: berth up <app> [--env dev|prod] [-f values.yaml]... [--set k=v]... [--registry R]',
+      error:
+        'missing <app>: usage: berth up <app> [--env dev|stage|prod] [-f values.yaml]... [--set k=v]... [--registry R]',
       exitCode: 2,
       next: 'berth up --help',
     });
@@ -179,6 +180,9 @@ const CLUSTER_COMMANDS = [
   ['logs', 'api', '--app', 'names'],
   ['open', '--app', 'names'],
   ['rollback', '--app', 'names'],
+  ['deploy', 'names', '--strategy', 'canary', '--image-tag', 'v2', '--no-build'],
+  ['promote', 'names'],
+  ['abort', 'names'],
   ['down', '--app', 'names'],
   ['backup', '--app', 'names', '-o', join(dir, 'never.dump')],
   ['restore', '--app', 'names', new URL(import.meta.url).pathname],

@@ -94,8 +94,8 @@ export const DOCTOR_OPTIONS = {
 export const UP_OPTIONS = {
   env: {
     type: 'string',
-    value: 'dev|prod',
-    choices: ['dev', 'prod'],
+    value: 'dev|stage|prod',
+    choices: ['dev', 'stage', 'prod'],
     description: "the environment: the chart's values-<env>.yaml (default dev)",
   },
   set: { type: 'string', multiple: true, value: 'k=v', description: 'a Helm value (repeatable)' },
@@ -138,6 +138,91 @@ export const UP_OPTIONS = {
   'no-smoke': { type: 'boolean', description: 'skip the smoke checks' },
   'no-create-namespace': { type: 'boolean', description: 'the namespace must exist already' },
 } as const satisfies Options;
+
+/** How a new version's image is built and reaches the cluster: the same options as berth up. */
+const BUILD_OPTIONS = {
+  registry: UP_OPTIONS.registry,
+  'no-build': { type: 'boolean', description: 'do not build or import the image (it is on the cluster already)' },
+  builder: UP_OPTIONS.builder,
+  'builder-arg': UP_OPTIONS['builder-arg'],
+  flavour: UP_OPTIONS.flavour,
+  loader: UP_OPTIONS.loader,
+} as const satisfies Options;
+
+/** Where berth sends requests and reads the ingress controller's figures, and how long each step may take. */
+const TRAFFIC_OPTIONS = {
+  'ingress-url': {
+    type: 'string',
+    value: 'U',
+    description: "the ingress controller's address (default: its Service's load balancer or NodePort)",
+  },
+  timeout: {
+    type: 'string',
+    value: 'duration',
+    description: 'how long Helm waits for readiness at each step (default 5m)',
+  },
+} as const satisfies Options;
+
+/** The canary analysis: compare the canary's errors and latency with the stable track's, abort when worse. */
+const ANALYSIS_OPTIONS = {
+  analysis: {
+    type: 'string',
+    value: 'duration',
+    description: 'watch the canary this long and abort it automatically if it is worse (0: do not watch)',
+  },
+  'max-error-increase': {
+    type: 'string',
+    value: 'points',
+    description:
+      "abort when the canary's error ratio exceeds the stable track's by more than this many percentage points (default 5)",
+  },
+  'max-latency-ratio': {
+    type: 'string',
+    value: 'x',
+    description:
+      "abort when the canary's mean latency is more than x times the stable track's (default 2; and 50 ms worse)",
+  },
+  'min-requests': {
+    type: 'string',
+    value: 'N',
+    description: 'requests the canary must have answered before a verdict (default 20)',
+  },
+  metrics: {
+    type: 'string',
+    value: 'ns/service:port',
+    description: "Traefik's Prometheus metrics (default kube-system/traefik-metrics:9100)",
+  },
+} as const satisfies Options;
+
+export const DEPLOY_OPTIONS = {
+  strategy: {
+    type: 'string',
+    value: 'blue-green|canary',
+    choices: ['blue-green', 'canary'],
+    description: 'blue-green: switch every request at once; canary: a share first (required)',
+  },
+  'image-tag': { type: 'string', value: 'T', description: 'the version to deliver: its image tag (required)' },
+  weight: { type: 'string', value: 'N', description: 'canary: its first share of requests, in percent (default 10)' },
+  hold: {
+    type: 'boolean',
+    description: 'blue-green: bring the new track up and test it, but switch only on berth promote',
+  },
+  ...BUILD_OPTIONS,
+  ...TRAFFIC_OPTIONS,
+  ...ANALYSIS_OPTIONS,
+} as const satisfies Options;
+
+export const PROMOTE_OPTIONS = {
+  weight: {
+    type: 'string',
+    value: 'N',
+    description: "the candidate's new share, in percent (default 100: it becomes live)",
+  },
+  ...TRAFFIC_OPTIONS,
+  ...ANALYSIS_OPTIONS,
+} as const satisfies Options;
+
+export const ABORT_OPTIONS = { ...TRAFFIC_OPTIONS } as const satisfies Options;
 
 export const APPS_OPTIONS = {} as const satisfies Options;
 
@@ -273,7 +358,7 @@ export const COMMANDS = [
     name: 'up',
     load: async () => (await import('./commands/up.ts')).up,
     summary: 'build, load, deploy, wait, smoke-test and print how to reach the app',
-    usage: 'berth up <app> [--env dev|prod] [-f values.yaml]... [--set k=v]... [--registry R]',
+    usage: 'berth up <app> [--env dev|stage|prod] [-f values.yaml]... [--set k=v]... [--registry R]',
     description:
       "Builds the app's images tagged with the git commit (never latest), makes them available to the cluster (containerd/k3s import, minikube image load, kind load, or a push to --registry), runs helm upgrade --install --atomic with the environment's values, shows each workload's progress until it is ready, runs the smoke checks and prints the URL. When the upgrade fails, Helm rolls back to the previous revision and berth says what failed and why.",
     positionals: [{ name: 'app', required: true }],
@@ -284,6 +369,43 @@ export const COMMANDS = [
       app('up names --set web.service.nodePort=30090 --timeout 3m'),
       app('up names --builder buildah --loader ./load-image'),
     ],
+  }),
+  command({
+    name: 'deploy',
+    load: async () => (await import('./commands/deploy.ts')).deploy,
+    summary: 'deliver a new version beside the live one: blue-green, or a canary share with automatic abort',
+    usage: 'berth deploy <app> --strategy blue-green|canary --image-tag T [--weight N] [--analysis D]',
+    description:
+      "Progressive delivery (the chart's delivery.* values on): builds and imports the image tagged T, brings it up on the track that is not live (blue or green) at 0 % of the traffic, and smoke-tests it through the ingress controller with the track header. blue-green: then every request switches to it at once; the old track keeps running for berth abort to switch back (--hold waits for berth promote). canary: it gets --weight percent of the requests, and for --analysis berth compares its error ratio and mean latency, as the ingress controller measures them, with the stable track's; when it is worse beyond the thresholds berth aborts it (0 %) on its own and exits 4. Each step is a Helm revision.",
+    positionals: [{ name: 'app', required: true }],
+    options: DEPLOY_OPTIONS,
+    examples: [
+      app('deploy names --strategy blue-green --image-tag 1.4.0'),
+      app('deploy names --strategy canary --image-tag 1.4.0 --weight 10 --analysis 2m'),
+      app('deploy todo --strategy canary --image-tag 1.4.0 --weight 30 --max-error-increase 2'),
+    ],
+  }),
+  command({
+    name: 'promote',
+    load: async () => (await import('./commands/promote.ts')).promote,
+    summary: "move the candidate's share of traffic up (default: to 100 %, it becomes live)",
+    usage: 'berth promote <app> [--weight N] [--analysis D]',
+    description:
+      'Sets the share of requests the new version (the candidate track) receives, waits until the ingress controller serves it, and below 100 % watches it like berth deploy does (--analysis, default 1m). At 100 % the candidate is the live track; the old track keeps running, so berth abort still switches back at once.',
+    positionals: [{ name: 'app', required: true }],
+    options: PROMOTE_OPTIONS,
+    examples: [app('promote names --weight 30'), app('promote names'), app('promote names --weight 50 --analysis 5m')],
+  }),
+  command({
+    name: 'abort',
+    load: async () => (await import('./commands/abort.ts')).abort,
+    summary: 'every request back to the previous version (the other track), at once',
+    usage: 'berth abort <app>',
+    description:
+      'Sends every request to the track the candidate was brought up beside (its share to 0 %) and waits until the ingress controller does. After a blue-green switch or a promote to 100 %, that is the switch back. Nothing is deleted: the candidate keeps its pods until the next berth deploy replaces them.',
+    positionals: [{ name: 'app', required: true }],
+    options: ABORT_OPTIONS,
+    examples: [app('abort names'), app('abort todo -n todo-prod --json')],
   }),
   command({
     name: 'apps',

@@ -61,6 +61,10 @@ test('with the database frozen, every request is answered 503 {"error"} within t
       assert.ok(answer.ms <= BOUND_MS, `answered after ${answer.ms} ms (bound ${BOUND_MS} ms)`);
     }
     assert.equal((await service.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 503);
+    // What the database-down alert reads: the scrape itself still answers, within the check's bound.
+    const scrape = await service.app.inject({ method: 'GET', url: '/metrics' });
+    assert.equal(scrape.statusCode, 200);
+    assert.match(scrape.body, /^readiness_check_up\{check="database",service="kit-frozen"\} 0$/m);
   } finally {
     pg.server?.thaw();
   }
@@ -70,4 +74,6 @@ test('with the database frozen, every request is answered 503 {"error"} within t
     if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 250));
   }
   assert.equal(status, 200, 'the pool recovers without a restart');
+  const scrape = await service.app.inject({ method: 'GET', url: '/metrics' });
+  assert.match(scrape.body, /^readiness_check_up\{check="database",service="kit-frozen"\} 1$/m);
 });

@@ -10,6 +10,7 @@ import { jsonBodyPlugin } from './json-body.ts';
 import { createLogger, LOG_LEVELS, type Logger } from './logger.ts';
 import { createMetrics, type Metrics, metricsPlugin } from './metrics.ts';
 import { type ApiDocumentInfo, openapiPlugin } from './openapi.ts';
+import { releaseTrackPlugin } from './release-track.ts';
 import { requestsPlugin } from './requests.ts';
 import { securityHeadersPlugin } from './security-headers.ts';
 
@@ -20,7 +21,7 @@ export function serviceVariables(defaultPort: number) {
   return {
     PORT: env.port(defaultPort),
     HOST: env.string('0.0.0.0'),
-    // Accepts seed 000's "INFO" as well as pino's "info".
+    // Accepts "INFO" (as many ConfigMaps write it) as well as pino's "info".
     LOG_LEVEL: z
       .string()
       .default('info')
@@ -36,8 +37,14 @@ export function serviceVariables(defaultPort: number) {
     SHUTDOWN_DRAIN_MS: env.integer({ default: 5000, min: 0, max: 120_000 }),
     // Hard bound on the rest of shutdown; keep drain + timeout below terminationGracePeriodSeconds.
     SHUTDOWN_TIMEOUT_MS: env.integer({ default: 15_000, min: 1000, max: 300_000 }),
+    // The version this process serves, sent as X-App-Version on every
+    // response (release-track.ts); the charts set it to the image tag.
+    APP_VERSION: env.optionalString(),
+    // Delivery tests only: fail this percentage of requests with 500 (release-track.ts).
+    FAULT_INJECTION_ERROR_PERCENT: env.integer({ default: 0, min: 0, max: 100 }),
     READINESS_TIMEOUT_MS: env.integer({ default: 2000, min: 100, max: 60_000 }),
-    // How long start-up waits for an unreachable database before giving up.
+    // How long start-up waits for a database that cannot be reached, or is not
+    // created yet, before giving up.
     // Pods often start before their database; waiting beats crash-looping.
     DB_STARTUP_TIMEOUT_MS: env.integer({ default: 60_000, min: 0, max: 600_000 }),
     // Which proxies to believe about the client address (X-Forwarded-For), so
@@ -130,6 +137,7 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ht
 
   const health = new Health();
   const metrics = createMetrics(name);
+  metrics.watchReadiness(health);
 
   // The kit's concerns, each one plugin, in this order:
   // 1. errors first: a route keeps the error handler in force when it is
@@ -137,6 +145,8 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ht
   // 2. requests next: hooks run in the order they were added, so its hooks
   //    run first on every request (the request id is on the reply before any
   //    other hook can fail) and it records the final status;
+  //    the release track (version header, injected faults) right after, so
+  //    an injected fault is counted like any other 500;
   // 3. security headers and drain: response headers every answer carries,
   //    errors and the docs page included;
   // 4. the JSON body parser, before any route that reads a body;
@@ -145,6 +155,10 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ht
   //    route's schemas as the route is added.
   await app.register(errorsPlugin, { bodyLimit: config.BODY_LIMIT_BYTES, notFound: options.notFound });
   await app.register(requestsPlugin, { metrics });
+  await app.register(releaseTrackPlugin, {
+    version: config.APP_VERSION,
+    faultPercent: config.FAULT_INJECTION_ERROR_PERCENT,
+  });
   await app.register(securityHeadersPlugin);
   const gate = new ResponseGate();
   await app.register(drainPlugin, { health, gate });

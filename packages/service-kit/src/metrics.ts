@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { PoolStats } from './database/index.ts';
+import type { Health } from './health.ts';
 
 /**
  * Each service gets its own registry (not prom-client's global one) so tests
@@ -49,6 +50,23 @@ export function createMetrics(service: string) {
           this.set({ state: 'total' }, now.total);
           this.set({ state: 'idle' }, now.idle);
           this.set({ state: 'waiting' }, now.waiting);
+        },
+      });
+    },
+    /**
+     * Each readiness check's state (1 ok, 0 failing), run at scrape time. An alert on
+     * readiness_check_up{check="database"} == 0 names the broken dependency, where a
+     * not-ready pod alone does not say why.
+     */
+    watchReadiness(health: Health) {
+      new Gauge({
+        name: 'readiness_check_up',
+        help: 'Readiness checks by name: 1 when the check passes, 0 when it fails (run at scrape time).',
+        labelNames: ['check'] as const,
+        registers: [registry],
+        async collect() {
+          const { checks } = await health.readiness();
+          for (const [check, state] of Object.entries(checks)) this.set({ check }, state === 'ok' ? 1 : 0);
         },
       });
     },

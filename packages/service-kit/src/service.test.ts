@@ -81,6 +81,18 @@ describe('start-up while the database is not reachable yet', () => {
     await started.db.close();
   });
 
+  test('waits for its database to be created on a running server, and starts once it exists', async () => {
+    const url = new URL(pg.env.DATABASE_URL as string);
+    url.pathname = '/kit_created_later';
+    const config = parseConfig(serviceConfigSchema(1, {}), { DATABASE_URL: url.href, LOG_LEVEL: 'silent' });
+    const starting = createService({ name: 'kit-created-later', config, migrationsDir: migrations });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await pg.server?.createDatabase('kit_created_later');
+    const started = await starting;
+    assert.equal((await started.health.readiness()).ready, true);
+    await started.db.close();
+  });
+
   test('gives up with the database error after DB_STARTUP_TIMEOUT_MS', async () => {
     await pg.server?.stop();
     try {

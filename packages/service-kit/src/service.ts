@@ -50,21 +50,49 @@ export interface Service extends HttpService {
   readonly db: Database;
 }
 
-/** Applies migrations, retrying with backoff while the database cannot be reached, up to `timeoutMs`. */
+/**
+ * PostgreSQL's "database does not exist". At start it means one that is still
+ * being created: by npm start, which starts its apps while their server
+ * starts, or by an operator that creates it once its cluster is up.
+ */
+const MISSING_DATABASE = '3D000';
+
+/** Errors start-up waits out: a server that cannot be reached yet, or its database not created yet. */
+function notReadyYet(error: unknown): boolean {
+  return error instanceof DatabaseUnavailableError || (error as { code?: unknown } | null)?.code === MISSING_DATABASE;
+}
+
+/** Waits shorter than this are the normal case of an app started beside its database, not worth a warning. */
+const QUIET_WAIT_MS = 1000;
+/** While waiting longer, one warning per this interval. */
+const WARN_EVERY_MS = 5000;
+
+/**
+ * Applies migrations, retrying while the database is not ready yet (above), up
+ * to `timeoutMs`. Retries come quickly (50 ms, doubling up to 0.5 s; a failed
+ * attempt costs the server one refused connection) so that an app started
+ * together with its database is ready within moments of it.
+ */
 async function migrateWhenReachable(
   db: Database,
   service: string,
   migrations: Migration[],
   options: { logger: Logger; timeoutMs: number },
 ): Promise<number[]> {
-  const deadline = Date.now() + options.timeoutMs;
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
+  let warned = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await migrate(db, service, migrations);
     } catch (error) {
-      if (!(error instanceof DatabaseUnavailableError) || Date.now() >= deadline) throw error;
-      const retryInMs = Math.min(5000, 200 * 2 ** attempt, Math.max(0, deadline - Date.now()));
-      options.logger.warn({ attempt, retryInMs, err: error.cause }, 'database not reachable yet; waiting for it');
+      const now = Date.now();
+      if (!notReadyYet(error) || now >= deadline) throw error;
+      const retryInMs = Math.min(500, 25 * 2 ** attempt, Math.max(0, deadline - now));
+      const cause = error instanceof DatabaseUnavailableError ? error.cause : error;
+      const loud = now - started >= QUIET_WAIT_MS && now - warned >= WARN_EVERY_MS;
+      if (loud) warned = now;
+      options.logger[loud ? 'warn' : 'debug']({ attempt, err: cause }, 'database not ready yet; waiting for it');
       await new Promise((resolve) => setTimeout(resolve, retryInMs));
     }
   }

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { type IncomingHttpHeaders, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,6 +104,28 @@ export function run(
 
 export async function kubectl(args: string[], input?: string): Promise<string> {
   return (await run(KUBECTL, args, input === undefined ? {} : { input })).stdout.trim();
+}
+
+/**
+ * The prometheus-operator's ServiceMonitor and PrometheusRule CRDs (from its Go module, as
+ * kube-prometheus-stack installs them) on the cluster, so the API server checks a chart's
+ * monitoring objects against their schemas. Applying them again changes nothing.
+ */
+export async function applyMonitoringCrds(): Promise<void> {
+  const module = `github.com/prometheus-operator/prometheus-operator@${versions.PROMETHEUS_OPERATOR_VERSION}`;
+  const { stdout } = await run(versions.GO ?? 'go', ['mod', 'download', '-json', module], {
+    env: { ...process.env, GOMODCACHE: process.env.GOMODCACHE ?? join(CACHE, 'go', 'mod'), GOFLAGS: '-mod=mod' },
+  });
+  const crds = join((JSON.parse(stdout) as { Dir: string }).Dir, 'example', 'prometheus-operator-crd');
+  const files = ['servicemonitors', 'prometheusrules'].map((kind) => join(crds, `monitoring.coreos.com_${kind}.yaml`));
+  await kubectl(['apply', '--server-side', '--force-conflicts', ...files.flatMap((file) => ['-f', file])]);
+  await kubectl([
+    'wait',
+    '--for=condition=Established',
+    'crd/servicemonitors.monitoring.coreos.com',
+    'crd/prometheusrules.monitoring.coreos.com',
+    '--timeout=60s',
+  ]);
 }
 
 export async function kubectlJson<T = { items: Record<string, unknown>[] }>(args: string[]): Promise<T> {
@@ -231,6 +253,8 @@ export interface HttpAnswer {
   status: number;
   body: string;
   ms: number;
+  /** The response's headers (names in lower case), e.g. x-app-version. */
+  headers: IncomingHttpHeaders;
 }
 
 /**
@@ -259,7 +283,9 @@ export function httpRequest(
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, ms: performance.now() - started }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: text, ms: performance.now() - started, headers: res.headers }),
+        );
       },
     );
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { helmTemplate } from '@berth/testkit';
 import {
+  applyMonitoringCrds,
   buildImage,
   eventually,
   helm,
@@ -428,6 +429,8 @@ describe('kubectl apply -k deploy/k8s/names', () => {
 describe('every chart values case passes the API server: server-side dry-run, strict fields, PodSecurity restricted', () => {
   const ns = 'names-dry-run';
   before(async () => {
+    // The ServiceMonitor case is checked against the prometheus-operator's own CRD schemas.
+    await applyMonitoringCrds();
     await deleteNamespace(ns);
     await restrictedNamespace(ns);
   });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { helmTemplate, launchChromium } from '@berth/testkit';
 import {
+  applyMonitoringCrds,
   BERTH_BUILD_FLAGS,
   BERTH_ENV,
   berthCli,
@@ -145,7 +146,11 @@ after(() => {
 
 describe('the chart on the real API server', () => {
   const ns = 'todo-dry-run';
-  before(() => restrictedNamespace(ns));
+  before(async () => {
+    // The ServiceMonitor case is checked against the prometheus-operator's own CRD schemas.
+    await applyMonitoringCrds();
+    await restrictedNamespace(ns);
+  });
   after(() => deleteNamespace(ns));
 
   test('every case of the values matrix is valid for this cluster, and its pods are admitted under PodSecurity restricted', {

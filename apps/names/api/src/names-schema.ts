@@ -11,7 +11,7 @@ export const nameRow = z.object({
 });
 export type NameRow = z.output<typeof nameRow>;
 
-/** POST /api/names: a name of 1–maxLength characters after trimming (seed 000's MAX_NAME_LENGTH). */
+/** POST /api/names: a name of 1–maxLength characters after trimming (MAX_NAME_LENGTH). */
 export function newName(maxLength: number) {
   return z.object(
     {

@@ -22,7 +22,7 @@ const NAME = 'todo-api';
 const REDIS_PREFIX = 'berth-todo:';
 
 /**
- * The JWT secret: JWT_SECRET, else JWT_SECRET_KEY (the seeds' name). In
+ * The JWT secret: JWT_SECRET, else JWT_SECRET_KEY (an older name). In
  * development with neither, a random one is made once and kept beside the
  * embedded database, so `npm start` needs no setup and sign-ins survive restarts.
  */

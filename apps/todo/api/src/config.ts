@@ -3,7 +3,7 @@ import { chatVariables } from './chat/chat-config.ts';
 
 /**
  * Todo API settings. JWT_SECRET is also read as JWT_SECRET_KEY, the name the
- * seeds' Secrets use. Outside development a secret of at least 32 bytes is
+ * older Secrets use. Outside development a secret of at least 32 bytes is
  * required; in development (npm start) one is generated and kept in DATA_DIR.
  */
 export const configSchema = serviceConfigSchema(8000, {

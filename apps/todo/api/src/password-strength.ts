@@ -1,6 +1,4 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as english from '@zxcvbn-ts/language-en';
+import { createRequire } from 'node:module';
 
 /**
  * Refuses passwords an attacker would try early: the common-password lists,
@@ -9,21 +7,38 @@ import * as english from '@zxcvbn-ts/language-en';
  * guesses needed (0: under 10³, 1: under 10⁶, 2: under 10⁸). Score 0 is
  * refused ("password", "12345678", eight spaces, "password123"), with
  * zxcvbn's own advice so the person knows what to change. The bar is not 2
- * because seed 001's own smoke test registers "testpass123" (score 1), and
+ * because existing smoke tests register "testpass123" (score 1), and
  * that flow must keep working; login limits and argon2 bound online guessing.
- * Loading the dictionaries takes about half a second, once, at start.
  */
 const MIN_SCORE = 1;
 
-const zxcvbn = new ZxcvbnFactory({
-  dictionary: { ...common.dictionary, ...english.dictionary },
-  graphs: common.adjacencyGraphs,
-  translations: english.translations,
-});
+type Zxcvbn = InstanceType<typeof import('@zxcvbn-ts/core').ZxcvbnFactory>;
+let zxcvbn: Zxcvbn | undefined;
+
+/**
+ * The dictionaries take about half a second and 40 MB of heap to load, so
+ * they are loaded by the first registration, not at start: an API process
+ * that only serves tasks and logins never holds them, and it is ready that
+ * much sooner. `require` keeps the check synchronous (a zod refinement).
+ */
+function checker(): Zxcvbn {
+  if (zxcvbn === undefined) {
+    const require = createRequire(import.meta.url);
+    const { ZxcvbnFactory } = require('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+    const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+    const english = require('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+    zxcvbn = new ZxcvbnFactory({
+      dictionary: { ...common.dictionary, ...english.dictionary },
+      graphs: common.adjacencyGraphs,
+      translations: english.translations,
+    });
+  }
+  return zxcvbn;
+}
 
 /** Why `password` is too weak, in words for the person choosing it; undefined when it is strong enough. */
 export function weakPasswordReason(password: string, email: string): string | undefined {
-  const result = zxcvbn.check(password, [email, email.split('@')[0] ?? '']);
+  const result = checker().check(password, [email, email.split('@')[0] ?? '']);
   if (result.score >= MIN_SCORE) return undefined;
   const advice = [result.feedback.warning, ...result.feedback.suggestions].filter(Boolean).join(' ');
   return `is too easy to guess. ${advice || 'Add more words that are less common.'}`;

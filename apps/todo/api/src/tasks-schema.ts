@@ -111,7 +111,7 @@ export const taskPatch = z
 
 /**
  * PATCH /api/tasks/{id}/complete: {"completed": true|false} sets the state
- * (a retry changes nothing); no body at all (Fastify gives null) toggles it, as the seeds' clients expect.
+ * (a retry changes nothing); no body at all (Fastify gives null) toggles it, as older clients expect.
  */
 export const completion = z.strictObject({ completed }, objectBody('{"completed": true}')).nullish();
 

@@ -1,4 +1,5 @@
 import { createHttpService, type HttpService, type Logger } from '@berth/service-kit';
+import { Counter } from 'prom-client';
 import type { Config } from './config.ts';
 import { mcpRoute } from './mcp-route.ts';
 
@@ -19,7 +20,16 @@ export async function buildTodoMcp(config: Config, logger?: Logger): Promise<Htt
     }
     if (!response.ok) throw new Error(`answered ${response.status}`);
   });
-  mcpRoute(service.app, { baseUrl: config.TODO_API_URL, timeoutMs: config.TODO_API_TIMEOUT_MS });
+  // Tool runs by name and outcome: the assistant's work, which the request counters see only as POST /mcp.
+  const toolCalls = new Counter({
+    name: 'mcp_tool_calls_total',
+    help: 'MCP tool runs by tool and outcome: ok, or error (the tool refused or the Todo API failed).',
+    labelNames: ['tool', 'outcome'] as const,
+    registers: [service.metrics.registry],
+  });
+  mcpRoute(service.app, { baseUrl: config.TODO_API_URL, timeoutMs: config.TODO_API_TIMEOUT_MS }, (tool, outcome) =>
+    toolCalls.inc({ tool, outcome }),
+  );
   service.logger.info({ todoApi: config.TODO_API_URL }, 'tools act through the Todo API');
   return service;
 }

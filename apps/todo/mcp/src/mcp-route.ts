@@ -1,7 +1,7 @@
 import type { FastifyInstance } from '@berth/service-kit';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { todoApiClient } from './todo-api-client.ts';
-import { createTodoMcpServer } from './tools.ts';
+import { createTodoMcpServer, type ToolCallObserver } from './tools.ts';
 
 export const MCP_PATH = '/mcp';
 
@@ -19,7 +19,11 @@ export function bearerToken(header: string | undefined): string | undefined {
  * transport bound to the caller's token, and nothing is kept between
  * requests, so any replica behind a Service can answer any request.
  */
-export function mcpRoute(app: FastifyInstance, api: { baseUrl: string; timeoutMs: number }): void {
+export function mcpRoute(
+  app: FastifyInstance,
+  api: { baseUrl: string; timeoutMs: number },
+  observe: ToolCallObserver = () => {},
+): void {
   app.post(MCP_PATH, async (request, reply) => {
     const token = bearerToken(request.headers.authorization);
     if (token === undefined) {
@@ -36,7 +40,7 @@ export function mcpRoute(app: FastifyInstance, api: { baseUrl: string; timeoutMs
           id: null,
         });
     }
-    const server = createTodoMcpServer(todoApiClient({ ...api, token }));
+    const server = createTodoMcpServer(todoApiClient({ ...api, token }), undefined, observe);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     // The SDK writes the response itself; Fastify must not send one too.
     reply.hijack();

@@ -58,7 +58,30 @@ async function viaApi<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createTodoMcpServer(api: TodoApi, clock: () => Date = () => new Date()): McpServer {
+/** Told of every tool run, by name, and whether it answered or failed: what the service's metrics count. */
+export type ToolCallObserver = (tool: string, outcome: 'ok' | 'error') => void;
+
+/** registerTool for `server`, with each handler reporting its outcome to `observe`. */
+function observedRegistration(server: McpServer, observe: ToolCallObserver): McpServer['registerTool'] {
+  // The SDK's generics describe each tool's input; the wrapper only passes the arguments through.
+  return ((name: string, config: never, handler: (...args: never[]) => Promise<unknown>) =>
+    server.registerTool(name, config, (async (...args: never[]) => {
+      try {
+        const answer = await handler(...args);
+        observe(name, 'ok');
+        return answer;
+      } catch (error) {
+        observe(name, 'error');
+        throw error;
+      }
+    }) as never)) as McpServer['registerTool'];
+}
+
+export function createTodoMcpServer(
+  api: TodoApi,
+  clock: () => Date = () => new Date(),
+  observe: ToolCallObserver = () => {},
+): McpServer {
   const server = new McpServer(
     { name: 'berth-todo', title: 'Berth Todo', version: '0.1.0' },
     {
@@ -66,8 +89,9 @@ export function createTodoMcpServer(api: TodoApi, clock: () => Date = () => new 
         "Tools for the signed-in person's todo list. Find a task's id with list_tasks before changing it. Dates are RFC 3339 with an offset.",
     },
   );
+  const registerTool = observedRegistration(server, observe);
 
-  server.registerTool(
+  registerTool(
     'add_task',
     {
       title: 'Add a task',
@@ -85,7 +109,7 @@ export function createTodoMcpServer(api: TodoApi, clock: () => Date = () => new 
     async (input) => result(publicTask(await viaApi(() => api.create(input)))),
   );
 
-  server.registerTool(
+  registerTool(
     'list_tasks',
     {
       title: 'List tasks',
@@ -124,7 +148,7 @@ export function createTodoMcpServer(api: TodoApi, clock: () => Date = () => new 
     },
   );
 
-  server.registerTool(
+  registerTool(
     'update_task',
     {
       title: 'Change a task',
@@ -150,7 +174,7 @@ export function createTodoMcpServer(api: TodoApi, clock: () => Date = () => new 
     },
   );
 
-  server.registerTool(
+  registerTool(
     'complete_task',
     {
       title: 'Complete a task',
@@ -163,7 +187,7 @@ export function createTodoMcpServer(api: TodoApi, clock: () => Date = () => new 
       result(publicTask(await viaApi(() => api.update(taskId, { completed: completed ?? true })))),
   );
 
-  server.registerTool(
+  registerTool(
     'delete_task',
     {
       title: 'Delete a task',
@@ -180,7 +204,7 @@ export function createTodoMcpServer(api: TodoApi, clock: () => Date = () => new 
     },
   );
 
-  server.registerTool(
+  registerTool(
     'summarize_tasks',
     {
       title: "What's due",

@@ -265,5 +265,21 @@ for (const { name: backendName, start } of backends) {
       assert.ok(!mcp.output().includes(adaToken), 'no token in the logs');
       assert.ok(!mcp.output().includes('eyJ'), 'no token in the logs');
     });
+
+    test('/metrics counts tool runs by tool and outcome', async () => {
+      const count = async (tool: string, outcome: string) => {
+        const text = await (await fetch(`${mcp.url}/metrics`)).text();
+        const line = text
+          .split('\n')
+          .find((row) => row.startsWith(`mcp_tool_calls_total{tool="${tool}",outcome="${outcome}"`));
+        return line === undefined ? 0 : Number(line.split(' ').at(-1));
+      };
+      const [okBefore, errorBefore] = [await count('summarize_tasks', 'ok'), await count('complete_task', 'error')];
+      await ok(ada, 'summarize_tasks');
+      await ok(ada, 'summarize_tasks');
+      await refused(ada, 'complete_task', { id: 2_000_000_000 });
+      assert.equal(await count('summarize_tasks', 'ok'), okBefore + 2);
+      assert.equal(await count('complete_task', 'error'), errorBefore + 1);
+    });
   });
 }

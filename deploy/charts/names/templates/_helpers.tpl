@@ -68,3 +68,12 @@ readOnlyRootFilesystem: true
 capabilities:
   drop: ["ALL"]
 {{- end }}
+
+{{/* Scrape annotations for a pod serving /metrics on a port. Usage: include "names.scrapeAnnotations" (list . port) */}}
+{{- define "names.scrapeAnnotations" -}}
+{{- if (index . 0).Values.metrics.podAnnotations -}}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ index . 1 | quote }}
+prometheus.io/path: /metrics
+{{- end }}
+{{- end }}

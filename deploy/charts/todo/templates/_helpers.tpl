@@ -172,3 +172,12 @@ spec:
     matchLabels:
       {{- include "todo.selector" . | nindent 6 }}
 {{- end }}
+
+{{/* Scrape annotations for a pod serving /metrics on a port. Usage: include "todo.scrapeAnnotations" (list . port) */}}
+{{- define "todo.scrapeAnnotations" -}}
+{{- if (index . 0).Values.metrics.podAnnotations -}}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ index . 1 | quote }}
+prometheus.io/path: /metrics
+{{- end }}
+{{- end }}

@@ -20,6 +20,7 @@ describe('app descriptors of this project (deploy/charts/*/berth.app.json)', () 
     assert.deepEqual(names.environments, {
       dev: 'deploy/charts/names/values-dev.yaml',
       prod: 'deploy/charts/names/values-prod.yaml',
+      stage: 'deploy/charts/names/values-stage.yaml',
     });
   });
 
@@ -80,7 +81,7 @@ describe('reading a descriptor', () => {
     try {
       environmentValues(names, 'staging');
     } catch (error) {
-      assert.equal((error as BerthError).next, 'environments: dev, prod');
+      assert.equal((error as BerthError).next, 'environments: dev, prod, stage');
     }
   });
 

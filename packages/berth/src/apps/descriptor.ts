@@ -43,6 +43,12 @@ export interface AppDefinition {
   };
   /** What `berth load` requests by default. */
   loadPath: string;
+  /**
+   * Progressive delivery (berth deploy --strategy, promote, abort): the
+   * component that runs as two tracks, and the path prefix the ingress splits
+   * between them; the smoke checks under that prefix test a new track.
+   */
+  delivery?: { component: string; pathPrefix: string };
 }
 
 /** The file berth looks for in every chart folder. */
@@ -115,6 +121,16 @@ export function readDescriptor(
             container: text(db.container, 'database.container'),
           };
         })();
+  const delivery =
+    top.delivery === undefined
+      ? undefined
+      : (() => {
+          const given = object(top.delivery, 'delivery');
+          const pathPrefix = text(given.pathPrefix, 'delivery.pathPrefix');
+          if (pathPrefix && !http.some((check) => check.path.startsWith(pathPrefix)))
+            problems.push('delivery.pathPrefix: no smoke.http check is under it, so a new track could not be tested');
+          return { component: component(given.component, 'delivery.component'), pathPrefix };
+        })();
   const app: AppDefinition = {
     name,
     chart: where.chart,
@@ -125,6 +141,7 @@ export function readDescriptor(
     ...(database ? { database } : {}),
     smoke: { http, helmTest: smoke.helmTest === true },
     loadPath: text(top.loadPath, 'loadPath'),
+    ...(delivery ? { delivery } : {}),
   };
   if (Object.keys(where.environments).length === 0) problems.push('the chart folder has no values-<env>.yaml file');
   if (problems.length > 0) {

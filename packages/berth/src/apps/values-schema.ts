@@ -14,8 +14,20 @@ type Schema = {
 
 /** Every value key berth sets for the app: each image's repository and tag. */
 export function valueKeysOf(app: AppDefinition): string[] {
-  return app.images.flatMap((image) => [`${image.values}.repository`, `${image.values}.tag`]);
+  const images = app.images.flatMap((image) => [`${image.values}.repository`, `${image.values}.tag`]);
+  return app.delivery ? [...images, ...DELIVERY_VALUE_KEYS] : images;
 }
+
+/** The chart values berth deploy, promote and abort read and set (delivery/tracks.ts), for an app that declares delivery. */
+export const DELIVERY_VALUE_KEYS = [
+  'delivery.enabled',
+  'delivery.candidate',
+  'delivery.weight',
+  'delivery.green.tag',
+  'delivery.trackHeader',
+  'delivery.ingress.host',
+  'delivery.ingress.provider',
+];
 
 /** The keys the schema does not declare (dotted paths through `properties`). */
 export function undeclaredKeys(keys: string[], schema: Schema): string[] {

@@ -1,5 +1,6 @@
 import type { AppDefinition } from '../apps/descriptor.ts';
 import type { Context } from '../context.ts';
+import { readTracks } from '../delivery/track-status.ts';
 import { EXIT, type ExitCode } from '../exit-codes.ts';
 import { helmStatus, selector } from '../release.ts';
 import { readWorkloads } from '../workloads.ts';
@@ -10,13 +11,14 @@ export async function readStatus(ctx: Context, app: AppDefinition) {
   const release = ctx.release(app);
   const kube = await ctx.cluster();
   const labelSelector = selector(release);
-  const [helm, workloads, pods, services, slices, hpas] = await Promise.all([
+  const [helm, workloads, pods, services, slices, hpas, tracks] = await Promise.all([
     helmStatus(ctx, app),
     readWorkloads(ctx, namespace, release),
     kube.core.listNamespacedPod({ namespace, labelSelector }),
     kube.core.listNamespacedService({ namespace, labelSelector }),
     kube.discovery.listNamespacedEndpointSlice({ namespace }),
     kube.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace, labelSelector }),
+    readTracks(ctx, app),
   ]);
   if (!helm && workloads.length === 0) return { installed: false as const, release, namespace };
   const podRows = pods.items
@@ -61,6 +63,8 @@ export async function readStatus(ctx: Context, app: AppDefinition) {
     pods: podRows,
     services: serviceRows,
     hpa: hpaRows,
+    // Progressive delivery: each track's version, share of traffic and replicas.
+    ...(tracks ? { tracks } : {}),
   };
 }
 
@@ -102,6 +106,13 @@ export async function status(ctx: Context): Promise<ExitCode> {
       `hpa/${h.name}`.padEnd(40) +
         ` replicas ${h.current} (desired ${h.desired}, ${h.min}–${h.max}), CPU ${h.cpu === undefined ? 'unknown' : `${h.cpu}%`}`,
     );
+  }
+  for (const t of state.tracks ?? []) {
+    const line =
+      `track ${t.track}`.padEnd(40) +
+      ` ${t.version || '(no version)'}: ${t.weight} % of requests${t.live ? ', live' : t.candidate ? ', candidate' : ''}; ${t.ready}/${t.desired} ready (deployment/${t.deployment})`;
+    if (t.ready >= t.desired) out.ok(line);
+    else out.bad(line);
   }
   out.result(state);
   if (!healthy) {

@@ -77,15 +77,16 @@ function planDeployment(ctx: Context, appName: string | undefined, options: UpOp
 }
 
 /** The flavour berth detects from the nodes, unless --flavour says otherwise. */
-async function clusterFlavour(ctx: Context, given: string | undefined): Promise<FlavourFacts> {
+export async function clusterFlavour(ctx: Context, given: string | undefined): Promise<FlavourFacts> {
   const detected = await flavourOf(ctx);
   return given ? { ...detected, flavour: given as Flavour, because: '--flavour' } : detected;
 }
 
-async function buildAndShip(
+/** Builds the images and makes them available to the cluster (also `berth deploy`'s first step). */
+export async function buildAndShip(
   ctx: Context,
-  plan: Plan,
-  options: UpOptions,
+  plan: Pick<Plan, 'root' | 'app'>,
+  options: Pick<UpOptions, 'builder' | 'builder-arg' | 'registry' | 'loader'>,
   built: { kube: Kube; flavour: FlavourFacts; tag: string; images: ImageRef[] },
 ): Promise<void> {
   const builder = chooseBuilder(options.builder);

@@ -41,6 +41,7 @@ test('a fresh folder gets a PostgreSQL 15 server with a database per app; what w
     await query(url, 'CREATE TABLE kept (label text)');
     await query(url, 'INSERT INTO kept VALUES ($1)', ['still here']);
     assert.notEqual(await first.databaseUrl('todo-api'), url, 'each app its own database');
+    await first.flushNewCluster(); // initdb wrote without fsync: the files go to disk now, beside the running server
   } finally {
     await first.stop();
   }

@@ -4,8 +4,8 @@ import { env } from '../config.ts';
 
 /**
  * The variables that choose a database, in the order they win: a URL
- * (DATABASE_URL, or DB_URL as seed 000's backend also reads), then seed 000's
- * ConfigMap + Secret pieces (DB_HOST, DB_PORT, DB_NAME, POSTGRES_USER,
+ * (DATABASE_URL, or DB_URL), then the pieces a ConfigMap + Secret pair
+ * usually holds (DB_HOST, DB_PORT, DB_NAME, POSTGRES_USER,
  * POSTGRES_PASSWORD), else the embedded database under DATA_DIR.
  */
 export const databaseVariables = {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, Health } from '@berth/service-kit';
 
-/** Seed 000's readiness path and body; the kit's /healthz and /readyz stay as they are. */
+/** /api/health/db, the readiness path the manifests probe; the kit's /healthz and /readyz stay as they are. */
 export function namesHealthRoutes(app: FastifyInstance, health: Health): void {
   app.get('/api/health/db', { logLevel: 'warn' }, async (_request, reply) => {
     const state = await health.readiness();

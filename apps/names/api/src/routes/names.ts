@@ -10,7 +10,7 @@ const ERRORS = {
   503: 'The database is unavailable; retry shortly.',
 };
 
-/** The Names Manager contract of seed 000. */
+/** The Names Manager's API: list, add and delete names. */
 export function namesRoutes(app: ServiceApp, names: NamesRepository, maxNameLength: number): void {
   const tags = ['names'];
 

@@ -17,11 +17,11 @@ const healthSchema = z.object({
 });
 
 /**
- * Seed 001's paths: /health is liveness (the process answers); /readiness and
+ * The Todo paths: /health is liveness (the process answers); /readiness and
  * /api/health check the database, and Redis when configured, and turn 503
  * once shutdown starts. The kit's /healthz and /readyz stay as they are.
- * /api/health is in the OpenAPI document: it is what seed 001's smoke test
- * greps for "database…ok".
+ * /api/health is in the OpenAPI document: it is what smoke tests
+ * grep for "database…ok".
  */
 export function todoHealthRoutes(app: ServiceApp, health: Health, mode: SharedStateMode): void {
   app.get('/health', { logLevel: 'warn' }, async () => ({ status: 'ok' }));
