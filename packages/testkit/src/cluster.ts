@@ -95,6 +95,9 @@ export function run(
       else if (code === 0 || options.allowFailure) resolve(result);
       else reject(new Error(`${command} ${args.join(' ')} exited ${code}\n${stderr}${stdout}`));
     });
+    // a program that exits without reading its input (git, podman image exists) closes the pipe:
+    // an EPIPE then is no failure of the program's, which `close` reports
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
@@ -200,13 +203,24 @@ export async function imageSize(tag: string): Promise<number> {
 }
 
 /**
- * An image built and imported once: built only when the build storage lacks the tag, imported
- * only when the node's containerd lacks it. For suites that reuse the images of one source
- * version; the tag must name that version.
+ * An image built and imported once: built only when the build storage has neither the tag nor
+ * one of `sameSource` (tags of an image built from the same sources, e.g. by another suite
+ * earlier in the run: it is tagged instead), imported only when the node's containerd lacks it.
  */
-export async function ensureImage(dockerfile: string, tag: string): Promise<void> {
-  const built = await run('podman', ['image', 'exists', tag], { env: imageToolEnv, allowFailure: true });
-  if (built.code !== 0) await buildImage(dockerfile, tag);
+export async function ensureImage(dockerfile: string, tag: string, sameSource: string[] = []): Promise<void> {
+  const exists = async (ref: string) =>
+    (await run('podman', ['image', 'exists', ref], { env: imageToolEnv, allowFailure: true })).code === 0;
+  if (!(await exists(tag))) {
+    let built = false;
+    for (const other of sameSource) {
+      if (await exists(other)) {
+        await tagImage(other, tag);
+        built = true;
+        break;
+      }
+    }
+    if (!built) await buildImage(dockerfile, tag);
+  }
   const listed = await run(CTR, ['--address', CTRD_SOCK, '-n', 'k8s.io', 'images', 'ls', '-q', `name==${tag}`]);
   if (listed.stdout.trim() !== tag) await loadImage(tag);
 }
