@@ -124,8 +124,9 @@ async function buildImage(ctx: Context, target: DeliveryTarget, tag: string, opt
 /**
  * The app's smoke checks under the split path, through the ingress with the
  * track header: the new track answers them, with its version, before any user
- * request reaches it. A 404, 502, 503 or 504 is asked again while the ingress
- * controller learns the new endpoints.
+ * request reaches it. A 404, 502, 503 or 504, or an answer from another
+ * version, is asked again (for up to 15 s) while the ingress controller learns
+ * the new endpoints.
  */
 async function smokeTrack(ctx: Context, target: DeliveryTarget, track: Track, tag: string): Promise<void> {
   const prefix = target.app.delivery?.pathPrefix ?? '/';
@@ -137,8 +138,10 @@ async function smokeTrack(ctx: Context, target: DeliveryTarget, track: Track, ta
       problem =
         judgeAnswer(check, answer.status, answer.body) ??
         (answer.version === tag ? undefined : `answered by version ${answer.version ?? '(none)'}, not ${tag}`);
-      if (!problem || ![0, 404, 502, 503, 504].includes(answer.status) || performance.now() - started > SETTLE_MS)
-        break;
+      // Until the controller has the new track's endpoints, the pinned request
+      // may fall through to a route without the header (another version).
+      const settling = [0, 404, 502, 503, 504].includes(answer.status) || answer.version !== tag;
+      if (!problem || !settling || performance.now() - started > SETTLE_MS) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     if (problem) {

@@ -50,6 +50,9 @@ export async function applyDelivery(
       '-n',
       namespace,
       '--reuse-values',
+      // A step that does not get ready is undone: the previous values (and
+      // traffic) come back, and the release is never left half-changed.
+      '--atomic',
       '--wait',
       '--timeout',
       `${Math.round(timeoutMs / 1000)}s`,
@@ -59,7 +62,7 @@ export async function applyDelivery(
   );
   if (result.code !== 0) {
     throw new BerthError(
-      `helm upgrade of ${release} failed: ${result.stderr.trim().split('\n').slice(-2).join(' ')}`,
+      `helm upgrade of ${release} failed and was rolled back: ${result.stderr.trim().split('\n').slice(-2).join(' ')}`,
       EXIT.failed,
       `berth status ${app.name}${ctx.namespaceFlag()}; berth doctor ${app.name}${ctx.namespaceFlag()}`,
     );
