@@ -109,6 +109,18 @@ function busyboxPod(name: string, command: string): string {
   });
 }
 
+/** Waits for the probe pods; when one is not Ready, the error says why (kubectl describe). */
+async function waitReady(ns: string, pods: string[]): Promise<void> {
+  const waited = await run(
+    KUBECTL,
+    ['-n', ns, 'wait', '--for=condition=Ready', ...pods.map((p) => `pod/${p}`), '--timeout=120s'],
+    { allowFailure: true },
+  );
+  if (waited.code === 0) return;
+  const described = await run(KUBECTL, ['-n', ns, 'describe', 'pod', ...pods], { allowFailure: true });
+  assert.fail(`probe pods in ${ns} not Ready: ${waited.stderr}\n${described.stdout.split('\n').slice(-30).join('\n')}`);
+}
+
 /** The outside host: a network namespace behind a veth pair, with a TCP listener; the node routes to it. */
 async function startOutsideHost(): Promise<void> {
   await stopOutsideHost();
@@ -352,7 +364,6 @@ before(async () => {
   const { tag, sameSource } = await imageTags();
   // sec-names is created by `berth up` (below), sec-todo as a user would for `helm install`.
   await Promise.all([deleteNamespace(NAMES), restrictedNamespace(TODO), restrictedNamespace(OTHER)]);
-  await kubectl(['-n', TODO, 'apply', '-f', '-'], busyboxPod('intruder', 'sleep 3600'));
   await kubectl(['-n', OTHER, 'apply', '-f', '-'], busyboxPod('outsider', 'sleep 3600'));
   await kubectl(
     ['-n', OTHER, 'apply', '-f', '-'],
@@ -442,9 +453,10 @@ before(async () => {
   assert.equal(names.code, 0, explainRun(names));
   assert.match(names.stderr + names.stdout, /created namespace sec-names \(PodSecurity restricted\)/);
   await kubectl(['-n', NAMES, 'apply', '-f', '-'], busyboxPod('intruder', 'sleep 3600'));
-  await kubectl(['-n', NAMES, 'wait', '--for=condition=Ready', 'pod/intruder', '--timeout=60s']);
-  await kubectl(['-n', TODO, 'wait', '--for=condition=Ready', 'pod/intruder', '--timeout=60s']);
-  await kubectl(['-n', OTHER, 'wait', '--for=condition=Ready', 'pod/outsider', 'pod/listener', '--timeout=60s']);
+  await kubectl(['-n', TODO, 'apply', '-f', '-'], busyboxPod('intruder', 'sleep 3600'));
+  await waitReady(NAMES, ['intruder']);
+  await waitReady(TODO, ['intruder']);
+  await waitReady(OTHER, ['outsider', 'listener']);
   report['both apps installed and ready'] = `${((Date.now() - installed) / 1000).toFixed(0)} s`;
 });
 
