@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { helmTemplate, type K8sObject, renderChart } from '@berth/testkit';
-import { assertHardenedPods, assertLintClean, kubeScoreFindings } from '../test/chart-checks.ts';
+import { assertHardenedPods, assertLintClean, kubeScoreFindings, scrapesPerWorkload } from '../test/chart-checks.ts';
 import { chartMatrix } from '../test/chart-matrix.ts';
 
 const _run = promisify(execFile);
@@ -117,7 +117,7 @@ describe('configuration and credentials', () => {
 });
 
 describe('monitoring', () => {
-  test('the API pods carry the scrape annotations; the ServiceMonitor and rules only when asked, on the API Service', async () => {
+  test('the API pods carry the scrape annotations; the ServiceMonitor and rules only when asked, scraping every API pod once', async () => {
     const apiOf = (objects: K8sObject[]) =>
       objects.find((o) => o.kind === 'Deployment' && o.metadata.labels?.['app.kubernetes.io/component'] === 'api');
     const defaults = await renderChart(CHART);
@@ -125,19 +125,16 @@ describe('monitoring', () => {
     assert.equal(defaults.filter((o) => o.kind === 'ServiceMonitor' || o.kind === 'PrometheusRule').length, 0);
 
     const objects = await renderChart(CHART, { set: { 'metrics.serviceMonitor.enabled': 'true' } });
-    const monitor = objects.find((o) => o.kind === 'ServiceMonitor');
-    const selected = objects.filter(
-      (o) =>
-        o.kind === 'Service' &&
-        Object.entries(monitor?.spec.selector.matchLabels as Record<string, string>).every(
-          ([key, value]) => o.metadata.labels?.[key] === value,
-        ),
-    );
-    assert.deepEqual(
-      selected.map((service) => service.metadata.labels['app.kubernetes.io/component']),
-      ['api'],
-    );
-    assert.ok(selected[0]?.spec.ports.some((p: { name: string }) => p.name === monitor?.spec.endpoints[0].port));
+    assert.deepEqual(scrapesPerWorkload(objects), { 'names-api': 1, 'names-web': 0 });
+    // Two tracks: the API Service reaches only the live one, so each track is scraped through its own Service.
+    const tracks = await renderChart(CHART, {
+      set: { 'metrics.serviceMonitor.enabled': 'true', 'delivery.enabled': 'true', 'delivery.green.tag': 'v2' },
+    });
+    assert.deepEqual(scrapesPerWorkload(tracks), {
+      'names-api': 1,
+      'names-api-green': 1,
+      'names-web': 0,
+    });
     const rule = objects.find((o) => o.kind === 'PrometheusRule');
     const alerts = rule?.spec.groups.flatMap((group: { rules: { alert: string }[] }) =>
       group.rules.map((r) => r.alert),

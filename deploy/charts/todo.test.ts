@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { helmTemplate, type K8sObject, renderChart } from '@berth/testkit';
-import { assertHardenedPods, assertLintClean, kubeScoreFindings } from '../test/chart-checks.ts';
+import { assertHardenedPods, assertLintClean, kubeScoreFindings, scrapesPerWorkload } from '../test/chart-checks.ts';
 import { todoChartMatrix } from '../test/chart-matrix.ts';
 
 const _run = promisify(execFile);
@@ -189,31 +189,24 @@ describe('monitoring', () => {
     );
   });
 
-  test('the ServiceMonitor scrapes the http port of exactly the api and mcp Services; the rules carry the given labels', async () => {
-    const objects = await renderChart(CHART, {
-      set: { 'metrics.serviceMonitor.enabled': 'true', 'metrics.serviceMonitor.labels.release': 'monitoring' },
+  test('the ServiceMonitors scrape every api and mcp pod exactly once, with one API track or two; the rules carry the given labels', async () => {
+    const set = { 'metrics.serviceMonitor.enabled': 'true', 'metrics.serviceMonitor.labels.release': 'monitoring' };
+    const objects = await renderChart(CHART, { set });
+    assert.deepEqual(scrapesPerWorkload(objects), { 'names-todo-web': 0, 'names-todo-api': 1, 'names-todo-mcp': 1 });
+    // Two tracks: the API Service reaches only the live one, so each track is scraped through its own Service.
+    const tracks = await renderChart(CHART, {
+      set: { ...set, 'delivery.enabled': 'true', 'delivery.green.tag': 'v2' },
+    });
+    assert.deepEqual(scrapesPerWorkload(tracks), {
+      'names-todo-web': 0,
+      'names-todo-api': 1,
+      'names-todo-api-green': 1,
+      'names-todo-mcp': 1,
     });
     const monitor = objects.find((o) => o.kind === 'ServiceMonitor');
     const rule = objects.find((o) => o.kind === 'PrometheusRule');
     assert.equal(monitor?.metadata.labels.release, 'monitoring');
     assert.equal(rule?.metadata.labels.release, 'monitoring');
-    const { matchLabels, matchExpressions } = monitor?.spec.selector ?? {};
-    const selected = objects.filter(
-      (o) =>
-        o.kind === 'Service' &&
-        Object.entries(matchLabels as Record<string, string>).every(
-          ([key, value]) => o.metadata.labels?.[key] === value,
-        ) &&
-        (matchExpressions as { key: string; values: string[] }[]).every((expression) =>
-          expression.values.includes(o.metadata.labels?.[expression.key]),
-        ),
-    );
-    assert.deepEqual(selected.map((service) => service.metadata.labels['app.kubernetes.io/component']).sort(), [
-      'api',
-      'mcp',
-    ]);
-    for (const service of selected)
-      assert.ok(service.spec.ports.some((p: { name: string }) => p.name === monitor?.spec.endpoints[0].port));
     assert.equal(monitor?.spec.endpoints[0].honorLabels, true);
     const alerts = rule?.spec.groups.flatMap((group: { rules: { alert: string }[] }) =>
       group.rules.map((r) => r.alert),

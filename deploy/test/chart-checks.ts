@@ -70,3 +70,47 @@ export async function assertLintClean(chart: string): Promise<void> {
     assert.doesNotMatch(stdout, /\[(WARNING|ERROR)\]/, stdout);
   }
 }
+
+type Labels = Record<string, string>;
+interface Selector {
+  matchLabels?: Labels;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+const selects = (selector: Selector, labels: Labels = {}) =>
+  Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value) &&
+  (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) =>
+    operator === 'In'
+      ? values.includes(labels[key] ?? '')
+      : operator === 'NotIn'
+        ? !values.includes(labels[key] ?? '')
+        : operator === 'Exists'
+          ? key in labels
+          : !(key in labels),
+  );
+
+/**
+ * How many times Prometheus would scrape each workload's pods through the rendered
+ * ServiceMonitors: for every Deployment, the (ServiceMonitor, Service) pairs where the
+ * monitor selects the Service, the Service selects the pods, and has the monitor's port.
+ */
+export function scrapesPerWorkload(objects: K8sObject[]): Record<string, number> {
+  const monitors = objects.filter((o) => o.kind === 'ServiceMonitor');
+  const services = objects.filter((o) => o.kind === 'Service');
+  return Object.fromEntries(
+    objects
+      .filter((o) => o.kind === 'Deployment')
+      .map((deployment) => {
+        const podLabels = deployment.spec.template.metadata.labels as Labels;
+        let scrapes = 0;
+        for (const monitor of monitors) {
+          for (const service of services) {
+            if (!selects(monitor.spec.selector, service.metadata.labels)) continue;
+            if (!selects({ matchLabels: service.spec.selector }, podLabels)) continue;
+            const ports = (monitor.spec.endpoints as { port: string }[]).map((endpoint) => endpoint.port);
+            if ((service.spec.ports as { name: string }[]).some((port) => ports.includes(port.name))) scrapes++;
+          }
+        }
+        return [deployment.metadata.name as string, scrapes];
+      }),
+  );
+}

@@ -147,7 +147,10 @@ export function todoChartMatrix(chart: string): MatrixCase[] {
 function deliveryCases(host: string): MatrixCase[] {
   const canary = { 'delivery.enabled': 'true', 'delivery.green.tag': 'v2', 'delivery.weight': '30' };
   return [
-    { name: 'delivery: a canary at 30 % through Traefik', options: { set: canary } },
+    {
+      name: 'delivery: a canary at 30 % through Traefik, each track scraped by its ServiceMonitor',
+      options: { set: { ...canary, 'metrics.serviceMonitor.enabled': 'true' } },
+    },
     {
       name: 'delivery: a canary at 30 % through ingress-nginx canary annotations',
       options: {

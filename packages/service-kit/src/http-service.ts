@@ -159,6 +159,13 @@ export async function createHttpService(options: HttpServiceOptions): Promise<Ht
     version: config.APP_VERSION,
     faultPercent: config.FAULT_INJECTION_ERROR_PERCENT,
   });
+  if (config.FAULT_INJECTION_ERROR_PERCENT > 0) {
+    // Meant for delivery tests only: whoever reads the logs of a failing pod must see why.
+    logger.warn(
+      { percent: config.FAULT_INJECTION_ERROR_PERCENT },
+      'FAULT_INJECTION_ERROR_PERCENT is set: this share of requests is answered 500 on purpose',
+    );
+  }
   await app.register(securityHeadersPlugin);
   const gate = new ResponseGate();
   await app.register(drainPlugin, { health, gate });

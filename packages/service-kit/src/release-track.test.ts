@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { test } from 'node:test';
+import { pino } from 'pino';
 import { parseConfig } from './config.ts';
 import { createHttpService, httpServiceConfigSchema } from './http-service.ts';
+import { loggerOptions } from './logger.ts';
 
 const schema = httpServiceConfigSchema(1, {});
 const base = { LOG_LEVEL: 'silent', SHUTDOWN_DRAIN_MS: '0' };
@@ -37,4 +40,27 @@ test('FAULT_INJECTION_ERROR_PERCENT fails exactly that share of requests with 50
 
 test('FAULT_INJECTION_ERROR_PERCENT is a whole number from 0 to 100', () => {
   assert.throws(() => parseConfig(schema, { ...base, FAULT_INJECTION_ERROR_PERCENT: '101' }), /at most 100/);
+});
+
+test('a service started with FAULT_INJECTION_ERROR_PERCENT says so in a warning; without it, nothing', async () => {
+  const started = async (percent: string) => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const service = await createHttpService({
+      name: 'kit-warned',
+      config: parseConfig(schema, { ...base, FAULT_INJECTION_ERROR_PERCENT: percent }),
+      logger: pino(loggerOptions('kit-warned', 'info'), sink),
+    });
+    await service.close();
+    return lines.filter((line) => line.includes('FAULT_INJECTION_ERROR_PERCENT'));
+  };
+  const warned = await started('30');
+  assert.equal(warned.length, 1);
+  assert.match(warned[0] ?? '', /"level":"warn".*"percent":30/);
+  assert.deepEqual(await started('0'), []);
 });

@@ -201,6 +201,11 @@ const EXPECTED_WARNINGS: { reason: string; match: RegExp; why: string }[] = [
     why: 'the test deletes postgres-0; a readiness exec that was in flight as the container stopped reports it',
   },
   {
+    reason: 'FailedMount',
+    match: /no relationship found between node '[^']+' and this object/,
+    why: "the API server's node authorizer learns that a new pod uses a PVC from its own watch, a moment after the kubelet first asks for it; the kubelet asks again and mounts it",
+  },
+  {
     reason: 'FailedGetResourceMetric',
     match: /did not receive metrics|unable to get metrics|no metrics returned/,
     why: 'the HPA asks for CPU figures before metrics-server has scraped the new pods (first ~60 s)',

@@ -77,3 +77,42 @@ prometheus.io/port: {{ index . 1 | quote }}
 prometheus.io/path: /metrics
 {{- end }}
 {{- end }}
+
+{{- /* A ServiceMonitor of the release's Services whose component is in the given list, and
+that carry the given label when one is named. Usage:
+include "names.serviceMonitor" (list . name "[api, mcp]" "berth.dev/track") */}}
+{{- define "names.serviceMonitor" }}
+{{- $root := index . 0 }}
+{{- $metrics := $root.Values.metrics }}
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata:
+  name: {{ index . 1 }}
+  labels:
+    {{- include "names.labels" $root | nindent 4 }}
+    {{- with $metrics.serviceMonitor.labels }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+spec:
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {{ include "names.name" $root }}
+      app.kubernetes.io/instance: {{ $root.Release.Name }}
+    matchExpressions:
+      - key: app.kubernetes.io/component
+        operator: In
+        values: {{ index . 2 }}
+      {{- with index . 3 }}
+      - key: {{ . }}
+        operator: Exists
+      {{- end }}
+  endpoints:
+    - port: http
+      path: /metrics
+      interval: {{ $metrics.serviceMonitor.interval }}
+      scrapeTimeout: {{ $metrics.serviceMonitor.scrapeTimeout }}
+      # The API labels its own series service="names-api"; keeping that
+      # label (instead of the Kubernetes Service's name) lets the same dashboards and
+      # rules serve every release name.
+      honorLabels: true
+{{- end }}
