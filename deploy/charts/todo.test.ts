@@ -148,6 +148,25 @@ describe('the database, Redis and credentials', () => {
     assert.deepEqual(env(container, 'JWT_SECRET')?.valueFrom, { secretKeyRef: { name: 'jwt', key: 'key' } });
   });
 
+  test('generated credentials: the pods checksum the values the Secrets hold, so an upgrade that finds them does not restart the pods', async () => {
+    // On an upgrade the chart reads each generated value back from its Secret, which renders
+    // exactly like giving that value: the checksum must not change between the two renders.
+    const secretValue = (objects: K8sObject[], name: string, key: string) =>
+      Buffer.from(objects.find((o) => o.kind === 'Secret' && o.metadata.name === name)?.data[key], 'base64').toString();
+    const checksum = (objects: K8sObject[]) =>
+      byComponent(objects, 'Deployment', 'api')?.spec.template.metadata.annotations['checksum/secrets'];
+    const installed = await renderChart(CHART, {});
+    const upgraded = await renderChart(CHART, {
+      set: {
+        'auth.jwtSecret': secretValue(installed, 'names-todo-app', 'JWT_SECRET'),
+        'postgresql.auth.password': secretValue(installed, 'names-todo-db', 'POSTGRES_PASSWORD'),
+        'redis.auth.password': secretValue(installed, 'names-todo-redis', 'REDIS_PASSWORD'),
+      },
+    });
+    assert.ok(checksum(installed));
+    assert.equal(checksum(upgraded), checksum(installed));
+  });
+
   test('the model endpoint is opened in the egress policy only when a model is configured', async () => {
     const egressPorts = async (set: Record<string, string>) => {
       const policy = (await renderChart(CHART, { set })).find(

@@ -47,6 +47,19 @@ async function sample(count: number): Promise<{ versions: Record<string, number>
   return { versions, failures };
 }
 
+/** The names of blue's API pods (the live track's until the switch), sorted. */
+async function bluePods(): Promise<string[]> {
+  const pods = await kubectlJson<{ items: { metadata: { name: string } }[] }>([
+    '-n',
+    NS,
+    'get',
+    'pods',
+    '-l',
+    'app.kubernetes.io/component=api,berth.dev/track=blue',
+  ]);
+  return pods.items.map((pod) => pod.metadata.name).sort();
+}
+
 /** The track the API Service (what the MCP server calls) selects. */
 async function serviceTrack(): Promise<string | undefined> {
   const service = await kubectlJson<{ spec: { selector: Record<string, string> } }>([
@@ -93,6 +106,8 @@ describe('blue-green of the Todo API through Traefik', () => {
     assert.equal(up.code, 0, explainRun(up));
     assert.deepEqual(await sample(50), { versions: { [VERSIONS.v1]: 50 }, failures: [] });
     assert.equal(await serviceTrack(), 'blue');
+    const liveBefore = await bluePods();
+    assert.equal(liveBefore.length, 2, `blue runs the two API pods: ${liveBefore.join(', ')}`);
 
     // v2 built, brought up on green and smoke-tested at 0 % before any load.
     const held = await berthCli([
@@ -107,6 +122,8 @@ describe('blue-green of the Todo API through Traefik', () => {
       ...BERTH_BUILD_FLAGS,
     ]);
     assert.equal(held.code, 0, explainRun(held));
+    // Bringing up green must leave the live pods alone (a changed checksum would restart them).
+    assert.deepEqual(await bluePods(), liveBefore, 'the live pods are the ones that ran before');
     assert.deepEqual(await sample(100), { versions: { [VERSIONS.v1]: 100 }, failures: [] }, 'held: v1 serves all');
 
     const load = startLoad(`${INGRESS}${PATH}`, 4, { host: HOST });

@@ -72,6 +72,8 @@ key: {{ if .Values.auth.existingSecret }}{{ .Values.auth.existingSecretKey }}{{ 
 {{/*
 A value kept across upgrades: the given one, else what the Secret already holds, else a
 new random one. Usage: include "todo.keep" (list . "<secret name>" "<key>" "<given>" <length>)
+A new value is drawn once per render and remembered: the Secret and the pods' checksum of it
+then see the same value, so the first upgrade after an install does not restart the pods.
 */}}
 {{- define "todo.keep" -}}
 {{- $root := index . 0 }}{{ $given := index . 3 }}
@@ -79,7 +81,12 @@ new random one. Usage: include "todo.keep" (list . "<secret name>" "<key>" "<giv
 {{- else }}
 {{- $existing := lookup "v1" "Secret" $root.Release.Namespace (index . 1) }}
 {{- if and $existing (hasKey $existing.data (index . 2)) }}{{ index $existing.data (index . 2) | b64dec }}
-{{- else }}{{ randAlphaNum (index . 4) }}{{ end }}
+{{- else }}
+{{- if not (hasKey $root "drawnSecrets") }}{{ $_ := set $root "drawnSecrets" dict }}{{ end }}
+{{- $slot := printf "%s/%s" (index . 1) (index . 2) }}
+{{- if not (hasKey $root.drawnSecrets $slot) }}{{ $_ := set $root.drawnSecrets $slot (randAlphaNum (index . 4)) }}{{ end }}
+{{- index $root.drawnSecrets $slot }}
+{{- end }}
 {{- end }}
 {{- end }}
 
