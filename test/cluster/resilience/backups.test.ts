@@ -21,7 +21,7 @@ import {
 const NS = 'rs-backup';
 const HOST = 'todo.backup.local';
 const INGRESS = 'http://10.250.0.1:30880';
-const COMMON = ['-n', NS];
+const COMMON = ['--app', 'todo', '-n', NS];
 const BACKUP_LABELS = 'app.kubernetes.io/instance=todo,app.kubernetes.io/component=db-backup';
 
 async function api(method: string, path: string, token?: string, body?: unknown) {
@@ -65,7 +65,8 @@ describe('scheduled backups of the Todo database, and restoring one', () => {
     const up = await berthCli([
       'up',
       'todo',
-      ...COMMON,
+      '-n',
+      NS,
       '--tag',
       'rs-todo',
       '--set',
@@ -118,12 +119,12 @@ describe('scheduled backups of the Todo database, and restoring one', () => {
     await kubectl(['-n', NS, 'rollout', 'status', 'statefulset/todo-db', '--timeout=180s']);
 
     // A name that is not on the volume: a clear error, and nothing restored.
-    const missing = await berthCli(['restore', 'todo', ...COMMON, '--scheduled', '2020-01-01T00-00-00Z.dump']);
+    const missing = await berthCli(['restore', ...COMMON, '--scheduled', '2020-01-01T00-00-00Z.dump']);
     assert.notEqual(missing.code, 0, explainRun(missing));
     assert.match(explainRun(missing), /no backup named 2020-01-01T00-00-00Z\.dump/);
     assert.match(explainRun(missing), new RegExp(dump.replace(/\./g, '\\.')), 'the error lists what the volume holds');
 
-    const restored = await berthCli(['restore', 'todo', ...COMMON, '--scheduled', dump, '--json']);
+    const restored = await berthCli(['restore', ...COMMON, '--scheduled', dump, '--json']);
     assert.equal(restored.code, 0, explainRun(restored));
     assert.equal(restored.json.restored, dump);
     const tasks = await eventually('the API answers from the restored database', async () => {

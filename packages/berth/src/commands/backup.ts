@@ -125,7 +125,7 @@ export async function restore(
     throw new BerthError(
       'give a backup file or --scheduled, one of the two',
       EXIT.usage,
-      `berth restore ${app.name} <file>, or berth restore ${app.name} --scheduled latest`,
+      `berth restore <file> --app ${app.name}, or berth restore --scheduled latest --app ${app.name}`,
     );
   }
   if (options.scheduled !== undefined) return restoreFromSchedule(ctx, app, options.scheduled);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { V1CronJob } from '@kubernetes/client-node';
 import { renderChart } from '@berth/testkit';
+import type { V1CronJob } from '@kubernetes/client-node';
 import { BACKUP_COMPONENT, checkBackupName, restoreJob } from './scheduled-restore.ts';
 
 const TODO_CHART = fileURLToPath(new URL('../../../../deploy/charts/todo', import.meta.url));

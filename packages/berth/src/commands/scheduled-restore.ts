@@ -74,7 +74,7 @@ async function findCronJob(ctx: Context, app: AppDefinition): Promise<V1CronJob>
     throw new BerthError(
       `release ${ctx.release(app)} in namespace ${namespace} has no scheduled backups`,
       EXIT.usage,
-      `turn them on with berth up ${app.name} --set postgresql.backup.enabled=true`,
+      `turn them on with berth up ${app.name} --set ${app.database?.backupValues}.enabled=true`,
     );
   }
   return cronJob;
