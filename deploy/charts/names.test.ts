@@ -8,7 +8,13 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { helmTemplate, type K8sObject, renderChart } from '@berth/testkit';
-import { assertHardenedPods, assertLintClean, kubeScoreFindings, scrapesPerWorkload } from '../test/chart-checks.ts';
+import {
+  assertBackupJobKeeps,
+  assertHardenedPods,
+  assertLintClean,
+  kubeScoreFindings,
+  scrapesPerWorkload,
+} from '../test/chart-checks.ts';
 import { chartMatrix } from '../test/chart-matrix.ts';
 
 const _run = promisify(execFile);
@@ -113,6 +119,22 @@ describe('configuration and credentials', () => {
     const given = await secretOf({ 'db.auth.password': 'from-values' });
     assert.equal(Buffer.from(given?.data.POSTGRES_PASSWORD, 'base64').toString(), 'from-values');
     assert.equal(await secretOf({ 'db.auth.existingSecret': 'mine' }), undefined);
+  });
+
+  test('scheduled backups: none unless asked; then complete dumps only, the newest `keep` kept, reaching the database only', async () => {
+    assert.ok(!(await renderChart(CHART)).some((o) => o.kind === 'CronJob'));
+    const objects = await renderChart(CHART, { set: { 'db.backup.enabled': 'true', 'db.backup.keep': '3' } });
+    const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name.endsWith('-db-backup'));
+    assert.deepEqual(policy?.spec.policyTypes, ['Ingress', 'Egress']);
+    assert.equal(policy?.spec.ingress, undefined, 'nothing reaches the backup job');
+    const database = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name.endsWith('-db'));
+    assert.ok(
+      database?.spec.ingress[0].from.some(
+        (peer: { podSelector: { matchLabels: Record<string, string> } }) =>
+          peer.podSelector.matchLabels['app.kubernetes.io/component'] === 'db-backup',
+      ),
+    );
+    await assertBackupJobKeeps(objects, 3);
   });
 });
 

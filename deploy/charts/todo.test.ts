@@ -9,7 +9,13 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { helmTemplate, type K8sObject, renderChart } from '@berth/testkit';
-import { assertHardenedPods, assertLintClean, kubeScoreFindings, scrapesPerWorkload } from '../test/chart-checks.ts';
+import {
+  assertBackupJobKeeps,
+  assertHardenedPods,
+  assertLintClean,
+  kubeScoreFindings,
+  scrapesPerWorkload,
+} from '../test/chart-checks.ts';
 import { todoChartMatrix } from '../test/chart-matrix.ts';
 
 const _run = promisify(execFile);
@@ -165,6 +171,14 @@ describe('the database, Redis and credentials', () => {
     });
     assert.ok(checksum(installed));
     assert.equal(checksum(upgraded), checksum(installed));
+  });
+
+  test('scheduled backups: complete dumps only, the newest `keep` kept, a failed dump removes nothing', async () => {
+    const objects = await renderChart(CHART, {
+      set: { 'postgresql.backup.enabled': 'true', 'postgresql.backup.keep': '2' },
+    });
+    assert.ok(objects.some((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'names-todo-db-backups'));
+    await assertBackupJobKeeps(objects, 2);
   });
 
   test('the model endpoint is opened in the egress policy only when a model is configured', async () => {

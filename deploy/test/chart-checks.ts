@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -113,4 +113,49 @@ export function scrapesPerWorkload(objects: K8sObject[]): Record<string, number>
         return [deployment.metadata.name as string, scrapes];
       }),
   );
+}
+
+/**
+ * Runs the chart's backup CronJob script with sh, with stand-ins for pg_dump and date and a
+ * folder for /backups: four runs leave the newest `keep` dumps; a failing pg_dump (after it
+ * wrote part of its file) fails the run, removes nothing and leaves no partial file.
+ */
+export async function assertBackupJobKeeps(objects: K8sObject[], keep: number): Promise<void> {
+  const cronJob = objects.find((o) => o.kind === 'CronJob');
+  assert.ok(cronJob, 'a backup CronJob');
+  assert.equal(cronJob.spec.concurrencyPolicy, 'Forbid');
+  const container = cronJob.spec.jobTemplate.spec.template.spec.containers[0];
+  const dir = mkdtempSync(join(tmpdir(), 'chart-backups-'));
+  const bin = join(dir, 'bin');
+  const backups = join(dir, 'backups');
+  mkdirSync(bin);
+  mkdirSync(backups);
+  const stand = (name: string, script: string) =>
+    writeFileSync(join(bin, name), `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+  stand('pg_dump', 'for a; do f="$a"; done; echo part > "$f"; [ -z "$FAIL" ] || exit 1; echo dump > "$f"');
+  stand(
+    'date',
+    `n=$(cat ${dir}/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${dir}/n; printf '2026-11-24T03-%02d-00Z\\n' $n`,
+  );
+  // The pod's environment: the rendered plain values, stand-ins for the Secret's.
+  const podEnv: Record<string, string> = { POSTGRES_USER: 'app', POSTGRES_DB: 'app' };
+  for (const e of container.env as { name: string; value?: string }[]) podEnv[e.name] = e.value ?? 'from-secret';
+  assert.equal(podEnv.KEEP, String(keep));
+  const script = (container.command[2] as string).replaceAll('/backups', backups);
+  const runJob = (fail: boolean) =>
+    run('sh', ['-c', script], {
+      env: { ...process.env, ...podEnv, PATH: `${bin}:${process.env.PATH}`, ...(fail ? { FAIL: '1' } : {}) },
+    });
+  const newest = Array.from(
+    { length: keep },
+    (_, i) => `2026-11-24T03-${String(4 - keep + 1 + i).padStart(2, '0')}-00Z.dump`,
+  );
+  try {
+    for (let i = 0; i < 4; i++) await runJob(false);
+    assert.deepEqual(readdirSync(backups).sort(), newest);
+    await assert.rejects(runJob(true));
+    assert.deepEqual(readdirSync(backups).sort(), newest);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

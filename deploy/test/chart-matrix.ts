@@ -33,12 +33,13 @@ export function chartMatrix(chart: string): MatrixCase[] {
       },
     },
     {
-      name: 'Ingress on, ClusterIP web, existing Secret, own ServiceAccount off',
+      name: 'Ingress on, ClusterIP web, existing Secret, own ServiceAccount off, scheduled backups',
       options: {
         set: {
           'web.ingress.enabled': 'true',
           'web.service.type': 'ClusterIP',
           'db.auth.existingSecret': 'names-db',
+          'db.backup.enabled': 'true',
           'serviceAccount.create': 'false',
         },
       },
@@ -103,10 +104,11 @@ export function todoChartMatrix(chart: string): MatrixCase[] {
       },
     },
     {
-      name: 'in-chart PostgreSQL and Redis with given passwords, a model behind its own endpoint',
+      name: 'in-chart PostgreSQL and Redis with given passwords, scheduled backups, a model behind its own endpoint',
       options: {
         set: {
           'postgresql.auth.password': 'given-db-password',
+          'postgresql.backup.enabled': 'true',
           'redis.auth.password': 'given-redis-password',
           'assistant.model': 'llama3.1',
           'assistant.baseUrl': 'http://ollama.ai.svc:11434/v1',

@@ -5,6 +5,7 @@ import {
   ApiregistrationV1Api,
   AppsV1Api,
   AutoscalingV2Api,
+  BatchV1Api,
   CoreV1Api,
   DiscoveryV1Api,
   KubeConfig,
@@ -23,6 +24,7 @@ export interface Kube {
   core: CoreV1Api;
   apps: AppsV1Api;
   autoscaling: AutoscalingV2Api;
+  batch: BatchV1Api;
   discovery: DiscoveryV1Api;
   storage: StorageV1Api;
   networking: NetworkingV1Api;
@@ -99,6 +101,7 @@ export function connect(options: { kubeconfig?: string | undefined; context?: st
     core: config.makeApiClient(CoreV1Api),
     apps: config.makeApiClient(AppsV1Api),
     autoscaling: config.makeApiClient(AutoscalingV2Api),
+    batch: config.makeApiClient(BatchV1Api),
     discovery: config.makeApiClient(DiscoveryV1Api),
     storage: config.makeApiClient(StorageV1Api),
     networking: config.makeApiClient(NetworkingV1Api),

@@ -290,7 +290,13 @@ export const BACKUP_OPTIONS = {
   output: { type: 'string', short: 'o', value: 'file', description: 'dump file (default <app>-<time>.dump)' },
 } as const satisfies Options;
 
-export const RESTORE_OPTIONS = {} as const satisfies Options;
+export const RESTORE_OPTIONS = {
+  scheduled: {
+    type: 'string',
+    value: 'name',
+    description: 'restore a scheduled backup instead of a file: latest, or the dump file name',
+  },
+} as const satisfies Options;
 
 export const LOAD_OPTIONS = {
   duration: { type: 'string', value: 'D', description: 'how long (default 30s)' },
@@ -512,13 +518,17 @@ export const COMMANDS = [
   command({
     name: 'restore',
     load: async () => (await import('./commands/backup.ts')).restore,
-    summary: 'pg_restore a backup and verify it by row counts',
-    usage: 'berth restore <file>',
+    summary: 'pg_restore a backup (a file, or a scheduled one) and verify it',
+    usage: 'berth restore <file> | --scheduled latest|<name>',
     description:
-      'Restores a `berth backup` file into the running database (replacing the tables it contains) and checks that every table has the row count recorded at backup time.',
-    positionals: [{ name: 'file', required: true }],
+      "Restores a `berth backup` file into the running database (replacing the tables it contains) and checks that every table has the row count recorded at backup time. With --scheduled, restores one of the dumps the chart's backup CronJob keeps on its volume (postgresql.backup.enabled), through a Job in the cluster, and prints the row counts after.",
+    positionals: [{ name: 'file', required: false }],
     options: RESTORE_OPTIONS,
-    examples: [app('restore names-2026-11-23T10-00-00.dump'), app('restore C:\\backups\\names.dump')],
+    examples: [
+      app('restore names-2026-11-23T10-00-00.dump'),
+      app('restore C:\\backups\\names.dump'),
+      app('restore --scheduled latest'),
+    ],
   }),
   command({
     name: 'load',

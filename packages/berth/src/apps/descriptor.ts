@@ -34,7 +34,8 @@ export interface AppDefinition {
   components: string[];
   /** The component users reach (its Service is the public URL). */
   entry: string;
-  database?: { component: string; container: string };
+  /** The database pod; `backupValues` is the chart's values key of its scheduled backups. */
+  database?: { component: string; container: string; backupValues: string };
   smoke: {
     /** Checked through the public URL, in order; the first failure stops the run. */
     http: HttpCheck[];
@@ -119,6 +120,7 @@ export function readDescriptor(
           return {
             component: component(db.component, 'database.component'),
             container: text(db.container, 'database.container'),
+            backupValues: text(db.backupValues, 'database.backupValues'),
           };
         })();
   const delivery =

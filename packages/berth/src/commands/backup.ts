@@ -6,6 +6,7 @@ import { resolveUserPath, timestampForFile } from '../paths.ts';
 import { run } from '../process.ts';
 import type { BACKUP_OPTIONS, CommandInput, RESTORE_OPTIONS } from '../registry.ts';
 import { databasePod, runFromFile, runToFile } from '../release.ts';
+import { restoreScheduled } from './scheduled-restore.ts';
 
 /**
  * Every command runs inside the database container through `sh -c`, with the
@@ -115,8 +116,19 @@ export async function backup(ctx: Context, { options }: CommandInput<typeof BACK
   return EXIT.ok;
 }
 
-export async function restore(ctx: Context, { positionals }: CommandInput<typeof RESTORE_OPTIONS>): Promise<ExitCode> {
+export async function restore(
+  ctx: Context,
+  { positionals, options }: CommandInput<typeof RESTORE_OPTIONS>,
+): Promise<ExitCode> {
   const app = ctx.app();
+  if ((positionals[0] === undefined) === (options.scheduled === undefined)) {
+    throw new BerthError(
+      'give a backup file or --scheduled, one of the two',
+      EXIT.usage,
+      `berth restore <file> --app ${app.name}, or berth restore --scheduled latest --app ${app.name}`,
+    );
+  }
+  if (options.scheduled !== undefined) return restoreFromSchedule(ctx, app, options.scheduled);
   const file = resolveUserPath(positionals[0] ?? '', ctx.cwd);
   if (!existsSync(file)) throw new BerthError(`no such backup file: ${file}`, EXIT.usage, 'berth backup writes one');
   const expected = existsSync(`${file}.json`)
@@ -163,5 +175,23 @@ export async function restore(ctx: Context, { positionals }: CommandInput<typeof
     );
   }
   ctx.out.ok(`restored and verified: every table has its backup's row count (${summary})`);
+  return EXIT.ok;
+}
+
+async function restoreFromSchedule(ctx: Context, app: AppDefinition, backup: string): Promise<ExitCode> {
+  await ctx.cluster();
+  const started = performance.now();
+  const { restored } = await restoreScheduled(ctx, app, backup);
+  const ms = Math.round(performance.now() - started);
+  const { pod, container } = await databasePod(ctx, app);
+  const counts = await rowCounts(ctx, app, pod, container);
+  ctx.out.ok(
+    `restored ${restored} in ${(ms / 1000).toFixed(1)} s; row counts now: ${
+      Object.entries(counts)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ') || 'no tables'
+    }`,
+  );
+  ctx.out.result({ restored, ms, counts });
   return EXIT.ok;
 }
