@@ -67,11 +67,20 @@ const QUIET_WAIT_MS = 1000;
 /** While waiting longer, one warning per this interval. */
 const WARN_EVERY_MS = 5000;
 
+/** While the wait is this short, retries come every FAST_RETRY_MS: the database is likely being started beside the app. */
+const FAST_RETRY_FOR_MS = 3000;
+const FAST_RETRY_MS = 50;
+/** Then every SLOW_RETRY_MS. */
+const SLOW_RETRY_MS = 500;
+
 /**
  * Applies migrations, retrying while the database is not ready yet (above), up
- * to `timeoutMs`. Retries come quickly (50 ms, doubling up to 0.5 s; a failed
- * attempt costs the server one refused connection) so that an app started
- * together with its database is ready within moments of it.
+ * to `timeoutMs`. An app started together with its database (npm start, where
+ * a fresh cluster takes about a second) asks every 50 ms for the first
+ * seconds, so it is ready within 50 ms of its database rather than up to a
+ * doubled backoff later; a failed attempt costs the server one refused
+ * connection, or one rejected login while the database is being created.
+ * Past that, every 0.5 s.
  */
 async function migrateWhenReachable(
   db: Database,
@@ -88,7 +97,8 @@ async function migrateWhenReachable(
     } catch (error) {
       const now = Date.now();
       if (!notReadyYet(error) || now >= deadline) throw error;
-      const retryInMs = Math.min(500, 25 * 2 ** attempt, Math.max(0, deadline - now));
+      const interval = now - started < FAST_RETRY_FOR_MS ? FAST_RETRY_MS : SLOW_RETRY_MS;
+      const retryInMs = Math.min(interval, Math.max(0, deadline - now));
       const cause = error instanceof DatabaseUnavailableError ? error.cause : error;
       const loud = now - started >= QUIET_WAIT_MS && now - warned >= WARN_EVERY_MS;
       if (loud) warned = now;
