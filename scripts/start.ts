@@ -90,6 +90,8 @@ const host = process.env.HOST ?? 'localhost';
 const children = new Map<string, ChildProcess>();
 /** The last thing each service logged, to say what it is doing while it starts. */
 const lastMessage = new Map<string, string>();
+/** The readiness checks waiting between two polls (see pauseReadinessCheck). */
+const waitingChecks = new Set<() => void>();
 let stopping = false;
 
 const portRequests = apps.map((app) => ({
@@ -168,9 +170,13 @@ function launch(app: App): ChildProcess {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const showLine = createLogView(logViewOptions(process.env, process.stdout.isTTY === true), (message) =>
-    lastMessage.set(app.id, message),
-  );
+  const showLine = createLogView(logViewOptions(process.env, process.stdout.isTTY === true), (message) => {
+    lastMessage.set(app.id, message);
+    // An app says "Server listening" as it becomes ready, and the MCP server is ready once the
+    // Todo API is: checking each waiting app at any app's log line, rather than at its next
+    // poll, takes up to a poll interval off the start.
+    for (const wake of [...waitingChecks]) wake();
+  });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on('line', (line) => {
       const shown = showLine(line);
@@ -218,9 +224,22 @@ async function waitUntilReady(app: App): Promise<boolean> {
       const seconds = Math.round((Date.now() - started) / 1000);
       console.log(`  ${app.title} is still starting: ${doing} (${seconds} s)`);
     }
-    await new Promise((done) => setTimeout(done, 50));
+    await pauseReadinessCheck(50);
   }
   return false;
+}
+
+/** Waits `ms`, or less when an app logs a line. */
+function pauseReadinessCheck(ms: number): Promise<void> {
+  return new Promise((done) => {
+    const wake = () => {
+      clearTimeout(timer);
+      waitingChecks.delete(wake);
+      done();
+    };
+    const timer = setTimeout(wake, ms);
+    waitingChecks.add(wake);
+  });
 }
 
 function stopAll(): void {
