@@ -135,8 +135,8 @@ let databases: LocalDatabases | undefined;
  * memory. On a laptop running every app, bounds keep each app near its
  * working set (a few tens of MB of live objects): under load the Todo API
  * stays under 200 MB instead of 350 MB (bench/local-run.ts measures it).
- * 4 MB semi-spaces rather than 8: about 8 MB less per app after a load, with
- * the same requests a second on this benchmark.
+ * 4 MB semi-spaces rather than 8: about 8 MB less per app after a load; the
+ * requests a second it costs were within that benchmark's run-to-run noise.
  */
 const YOUNG_GENERATION = '--max-semi-space-size=4';
 /**
@@ -165,7 +165,8 @@ function launch(app: App): ChildProcess {
       DATA_DIR: dataDir,
       // No load balancer to drain from on a laptop: stop at once on Ctrl-C.
       SHUTDOWN_DRAIN_MS: process.env.SHUTDOWN_DRAIN_MS ?? '0',
-      // Five connections per app keep two cores busy; each more is a server process that stays after a burst.
+      // Five connections per app keep a laptop's cores busy; each one more is a server process
+      // (a few MB) that stays after a burst.
       DB_POOL_MAX: process.env.DB_POOL_MAX ?? '5',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
