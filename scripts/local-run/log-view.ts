@@ -2,7 +2,7 @@
 // lines (the format containers and log collectors want); on a terminal they
 // are turned into short readable lines, and the per-request lines, which
 // would scroll the URLs away, are left out unless asked for.
-import { prettyFactory } from 'pino-pretty';
+import { createRequire } from 'node:module';
 
 export interface LogViewOptions {
   /** `pretty` on a terminal, `json` when piped; BERTH_LOGS=pretty|json overrides. */
@@ -30,12 +30,16 @@ export function createLogView(
   options: LogViewOptions,
   onMessage: (message: string) => void = () => {},
 ): (line: string) => string | undefined {
-  const pretty = prettyFactory({
-    colorize: options.colour,
-    singleLine: true,
-    translateTime: 'HH:MM:ss',
-    ignore: 'pid,hostname,service',
-  });
+  // pino-pretty (~30 modules) only for a terminal: piped output is JSON as it is.
+  const pretty =
+    options.format === 'pretty'
+      ? (createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty')).prettyFactory({
+          colorize: options.colour,
+          singleLine: true,
+          translateTime: 'HH:MM:ss',
+          ignore: 'pid,hostname,service',
+        })
+      : (line: string) => line;
   return (line) => {
     let entry: { msg?: unknown } | undefined;
     try {

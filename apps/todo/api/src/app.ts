@@ -64,7 +64,7 @@ export async function buildTodoApi(config: Config, logger?: Logger): Promise<Ser
   const redis =
     config.REDIS_URL === undefined
       ? undefined
-      : connectRedis(config.REDIS_URL, config.REDIS_TIMEOUT_MS, service.logger);
+      : await connectRedis(config.REDIS_URL, config.REDIS_TIMEOUT_MS, service.logger);
   if (redis !== undefined && config.REDIS_URL !== undefined) {
     service.logger.info({ redis: describeRedis(config.REDIS_URL) }, 'rate limits and revocations shared through redis');
     limits = new RedisCounterStore(redis, REDIS_PREFIX);

@@ -53,7 +53,7 @@ describe('Redis-backed windows and revocations (a real redis-server)', () => {
 
   before(async () => {
     server = await startRedisServer();
-    redis = connectRedis(server.url, 500, logger);
+    redis = await connectRedis(server.url, 500, logger);
     await new Promise((resolve) => redis.once('ready', resolve));
     store = new RedisCounterStore(redis, 'test:');
   });
@@ -82,7 +82,7 @@ describe('Redis-backed windows and revocations (a real redis-server)', () => {
   });
 
   test('two clients share one count (two replicas)', async () => {
-    const other = connectRedis(server.url, 500, logger);
+    const other = await connectRedis(server.url, 500, logger);
     await new Promise((resolve) => other.once('ready', resolve));
     try {
       const otherStore = new RedisCounterStore(other, 'test:');

@@ -1,5 +1,5 @@
 import type { Logger } from '@berth/service-kit';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 /** Raised when Redis cannot answer; callers decide whether to fail closed (503) or carry on. */
 export class SharedStateUnavailableError extends Error {
@@ -19,8 +19,11 @@ export function describeRedis(url: string): string {
  * A Redis client that fails fast instead of queueing: while Redis is down,
  * each command rejects at once (no offline queue) or after `timeoutMs`, so a
  * request never hangs on it; the client keeps reconnecting in the background.
+ * ioredis is loaded here, not at start: a process without REDIS_URL (npm
+ * start, a single replica) never loads its ~50 modules.
  */
-export function connectRedis(url: string, timeoutMs: number, logger: Logger): Redis {
+export async function connectRedis(url: string, timeoutMs: number, logger: Logger): Promise<Redis> {
+  const { Redis } = await import('ioredis');
   const client = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,

@@ -23,7 +23,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
+import type pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 
 export interface LocalServer {
@@ -306,10 +306,13 @@ async function startPlanned(plan: {
   child.on('exit', (code, signal) => {
     exited = signal ?? `exit code ${code}`;
   });
+  // The client library is loaded once the server is starting, not before: npm
+  // start spawns its apps first.
+  const { Client } = (await import('pg')).default;
   const adminUrl = plan.urlOf('postgres');
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const client = new pg.Client({ connectionString: adminUrl });
+    const client = new Client({ connectionString: adminUrl });
     try {
       await client.connect();
     } catch {
@@ -350,7 +353,7 @@ async function startPlanned(plan: {
       port,
       async databaseUrl(name) {
         const url = plan.urlOf(name);
-        const client = new pg.Client({ connectionString: adminUrl });
+        const client = new Client({ connectionString: adminUrl });
         await client.connect();
         try {
           await createMissing(client, [name]);

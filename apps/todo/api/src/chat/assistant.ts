@@ -5,15 +5,16 @@ import { modelSettings } from './chat-config.ts';
 import { chatService } from './chat-service.ts';
 import { conversationsRepository } from './conversations-repository.ts';
 import { interpreterBrain } from './interpreter/interpreter-brain.ts';
-import { modelBrain } from './model-brain.ts';
 
 /** The assistant's routes on the Todo API: a language model when one is configured, else the offline interpreter. */
 export async function addAssistant(service: Service, config: Config): Promise<void> {
   const model = modelSettings(config);
   const conversations = conversationsRepository(service.db);
+  // The model brain (and the OpenAI SDK it loads, ~240 modules) only when a model is configured.
+  const brain = model === undefined ? interpreterBrain : (await import('./model-brain.ts')).modelBrain(model);
   const chat = chatService({
     conversations,
-    brain: model === undefined ? interpreterBrain : modelBrain(model),
+    brain,
     mcpUrl: config.TODO_MCP_URL,
     toolTimeoutMs: config.CHAT_TOOL_TIMEOUT_MS,
   });

@@ -1,4 +1,7 @@
-import { mcpToolBox, type RecordingToolBox } from '@berth/assistant-kit';
+// The tool box alone, not the kit's index: that also loads the OpenAI SDK,
+// which only a Todo API with a language model configured needs (model-brain.ts).
+import type { RecordingToolBox } from '@berth/assistant-kit';
+import { mcpToolBox } from '@berth/assistant-kit/mcp-tool-box';
 import type { ChatEvent } from './turn.ts';
 
 /** The MCP server could not be reached or would not list its tools. */
