@@ -114,6 +114,11 @@ static_image traefik "docker.io/library/traefik:$TRAEFIK_VERSION" "$BERTH_CACHE/
 static_image kube-network-policies "registry.k8s.io/networking/kube-network-policies:$KUBE_NETWORK_POLICIES_VERSION" "$BERTH_CACHE/kube-network-policies-$KUBE_NETWORK_POLICIES_VERSION/bin/kube-network-policies" 0
 static_image sealed-secrets-controller "docker.io/bitnami/sealed-secrets-controller:$SEALED_SECRETS_VERSION" "$BERTH_CACHE/sealed-secrets-$SEALED_SECRETS_VERSION/bin/controller" 1001
 static_image local-path-provisioner "docker.io/rancher/local-path-provisioner:$LOCAL_PATH_VERSION" "$BERTH_CACHE/local-path-provisioner-$LOCAL_PATH_VERSION/bin/local-path-provisioner" 0
+static_image prometheus "quay.io/prometheus/prometheus:$(prometheus_release)" "$BERTH_CACHE/prometheus-$PROMETHEUS_VERSION/bin/prometheus" 65534
+static_image prometheus-operator "quay.io/prometheus-operator/prometheus-operator:$PROMETHEUS_OPERATOR_VERSION" "$BERTH_CACHE/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION/bin/operator" 65534
+static_image prometheus-config-reloader "quay.io/prometheus-operator/prometheus-config-reloader:$PROMETHEUS_OPERATOR_VERSION" "$BERTH_CACHE/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION/bin/prometheus-config-reloader" 65534
+static_image victoria-logs "docker.io/victoriametrics/victoria-logs:$VICTORIALOGS_VERSION" "$BERTH_CACHE/victorialogs-$VICTORIALOGS_VERSION/bin/victoria-logs" 65534
+static_image vlagent "docker.io/victoriametrics/vlagent:$VICTORIALOGS_VERSION" "$BERTH_CACHE/victorialogs-$VICTORIALOGS_VERSION/bin/vlagent" 0
 touch "$OUT/.done"
 build_done "images-$KEY"
 ln -sfn "$OUT" "$BERTH_CACHE/images"
