@@ -179,6 +179,8 @@ const CLUSTER_COMMANDS = [
   ['smoke', '--app', 'names'],
   ['logs', 'api', '--app', 'names'],
   ['open', '--app', 'names'],
+  ['open', 'prometheus'],
+  ['open', 'logs'],
   ['rollback', '--app', 'names'],
   ['deploy', 'names', '--strategy', 'canary', '--image-tag', 'v2', '--no-build'],
   ['promote', 'names'],
@@ -237,6 +239,13 @@ for (const runtime of RUNTIMES) {
         /✗ kubeconfig\s+no kubeconfig: .*\.kube\/config \(the default place\) does not exist/,
       );
       assert.match(result.stdout, /fix: point berth at your cluster's kubeconfig/);
+    });
+
+    test('open grafana says the cluster has none and what to open instead, before asking the cluster', () => {
+      const result = berthOn(runtime, ['open', 'grafana'], { KUBECONFIG: join(dir, 'missing-kubeconfig') });
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /this cluster has no Grafana/);
+      assert.match(result.stderr, /berth open prometheus or berth open logs/);
     });
 
     test('an unknown option is named with the closest valid one', () => {

@@ -460,13 +460,13 @@ export const COMMANDS = [
   command({
     name: 'open',
     load: async () => (await import('./commands/open.ts')).open,
-    summary: 'port-forward to the app and print the URL',
-    usage: 'berth open [component] [--port P]',
+    summary: 'port-forward to the app, Prometheus or the log store and print the URL',
+    usage: 'berth open [component|prometheus|logs] [--port P]',
     description:
-      'Opens a port-forward from this machine to the Service of a component (default web) and prints the URL; Ctrl-C closes it.',
+      "Opens a port-forward from this machine to the Service of a component (default web) and prints the URL; Ctrl-C closes it. `prometheus` and `logs` open the cluster's Prometheus API and log store (VictoriaLogs, with its web UI) in namespace monitoring (-n picks another).",
     positionals: [{ name: 'component', required: false }],
     options: OPEN_OPTIONS,
-    examples: [app('open'), app('open --port 8080'), app('open api')],
+    examples: [app('open'), app('open --port 8080'), app('open api'), app('open prometheus'), app('open logs')],
   }),
   command({
     name: 'rollback',

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # go install the node/add-on components from their Go modules (static, CGO off):
 #   containerd (+ shim, ctr), CoreDNS, metrics-server, local-path-provisioner, Traefik,
-#   kube-network-policies (the NetworkPolicy engine), sealed-secrets (controller + kubeseal).
+#   kube-network-policies (the NetworkPolicy engine), sealed-secrets (controller + kubeseal),
+#   the monitoring stack: prometheus, prometheus-operator (+ config-reloader), victorialogs
+#   (VictoriaLogs + vlagent).
 # Output: $BERTH_CACHE/<component>-<version>/bin/
 # Usage: build-addons.sh [containerd|coredns|metrics-server|local-path-provisioner|traefik|
-#                         kube-network-policies|sealed-secrets]...
+#                         kube-network-policies|sealed-secrets|prometheus|prometheus-operator|
+#                         victorialogs]...
 # shellcheck source=SCRIPTDIR/common.sh
 source "$(dirname "$0")/common.sh"
 build() { # name version tags module pkg...
@@ -24,7 +27,8 @@ build() { # name version tags module pkg...
   touch "$out/.done"
 }
 want() { [ $# -eq 0 ] && return 0; local w; for w in "${SEL[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
-SEL=("$@"); [ ${#SEL[@]} -gt 0 ] || SEL=(containerd coredns metrics-server local-path-provisioner traefik kube-network-policies sealed-secrets)
+SEL=("$@"); [ ${#SEL[@]} -gt 0 ] || SEL=(containerd coredns metrics-server local-path-provisioner traefik kube-network-policies sealed-secrets
+  prometheus prometheus-operator victorialogs)
 if want containerd; then
   LDX="-X github.com/containerd/containerd/version.Version=$CONTAINERD_VERSION"
   build containerd "$CONTAINERD_VERSION" "no_btrfs no_devmapper no_zfs no_aufs" github.com/containerd/containerd \
@@ -132,4 +136,36 @@ if want sealed-secrets; then
 replace github.com/bitnami/sealed-secrets => ./sealed-secrets' \
     build sealed-secrets "$SEALED_SECRETS_VERSION" "" github.com/bitnami/sealed-secrets \
     github.com/bitnami/sealed-secrets/cmd/controller github.com/bitnami/sealed-secrets/cmd/kubeseal
+fi
+# Prometheus, the server that scrapes the apps and evaluates their alert rules. The test cluster
+# discovers targets through the Kubernetes API only, so the build keeps that service discovery
+# and drops the cloud ones (AWS, Azure, GCE, ... SDKs are most of a stock build). The web UI's
+# assets are not embedded: the cluster uses the HTTP API, never the UI.
+if want prometheus; then
+  LDX="-X github.com/prometheus/common/version.Version=$(prometheus_release | cut -c2-)"
+  build prometheus "$PROMETHEUS_VERSION" "remove_all_sd enable_kubernetes_sd" github.com/prometheus/prometheus \
+    github.com/prometheus/prometheus/cmd/prometheus
+fi
+# prometheus-operator: turns the charts' ServiceMonitors and PrometheusRules into the
+# configuration of a Prometheus it runs, and the config-reloader beside that Prometheus that
+# tells it to reload. Its go.mod points its two API submodules at its own tree; the proxy serves
+# them at the same version, which the wrapper requires instead.
+po_sources() { # run in the wrapper module's directory
+  local dir
+  dir=$(GOFLAGS=-mod=mod go mod download -json "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  # its CRDs, for lib/start.sh (the build's output directory is the parent of this one)
+  cat "$dir"/example/prometheus-operator-crd/*.yaml > ../crds.yaml
+}
+if want prometheus-operator; then
+  LDX="-X github.com/prometheus/common/version.Version=${PROMETHEUS_OPERATOR_VERSION#v}" PREPARE=po_sources \
+    build prometheus-operator "$PROMETHEUS_OPERATOR_VERSION" "" github.com/prometheus-operator/prometheus-operator \
+    github.com/prometheus-operator/prometheus-operator/cmd/operator \
+    github.com/prometheus-operator/prometheus-operator/cmd/prometheus-config-reloader
+fi
+# VictoriaLogs, the log store, and vlagent, which tails /var/log/containers on the node, adds
+# the pod's namespace, name and labels, and ships the lines to it.
+if want victorialogs; then
+  LDX="-X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=victoria-logs-$VICTORIALOGS_VERSION" \
+    build victorialogs "$VICTORIALOGS_VERSION" "" github.com/VictoriaMetrics/VictoriaLogs \
+    github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs github.com/VictoriaMetrics/VictoriaLogs/app/vlagent
 fi

@@ -92,14 +92,14 @@ tag_all docker.io/library/busybox:1.35 docker.io/library/busybox:stable
 save busybox docker.io/library/busybox:1.35
 }
 
-static_image() { # name tag binary-path user
-  local name=$1 tag=$2 bin=$3 user=$4 d="$CTX/$1"
+static_image() { # name tag binary-path user [directory in the image, default /]
+  local name=$1 tag=$2 bin=$3 user=$4 dir=${5:-/} d="$CTX/$1"
   have "$name" && return 0
   [ -x "$bin" ] || die "$bin missing (run lib/build-addons.sh)"
   mkdir -p "$d"; cp "$bin" "$d/$(basename "$bin")"
   printf 'root:x:0:0:root:/:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\nnonroot:x:65532:65532:nonroot:/:/bin/false\n' > "$d/passwd"
-  printf 'FROM scratch\nCOPY passwd /etc/passwd\nCOPY %s /%s\nUSER %s\nENTRYPOINT ["/%s"]\n' \
-    "$(basename "$bin")" "$(basename "$bin")" "$user" "$(basename "$bin")" > "$d/Containerfile"
+  printf 'FROM scratch\nCOPY passwd /etc/passwd\nCOPY %s %s%s\nUSER %s\nENTRYPOINT ["%s%s"]\n' \
+    "$(basename "$bin")" "$dir" "$(basename "$bin")" "$user" "$dir" "$(basename "$bin")" > "$d/Containerfile"
   "${BUD[@]}" -f "$d/Containerfile" -t "$tag" "$d"
   save "$name" "$tag"
 }
@@ -114,6 +114,12 @@ static_image traefik "docker.io/library/traefik:$TRAEFIK_VERSION" "$BERTH_CACHE/
 static_image kube-network-policies "registry.k8s.io/networking/kube-network-policies:$KUBE_NETWORK_POLICIES_VERSION" "$BERTH_CACHE/kube-network-policies-$KUBE_NETWORK_POLICIES_VERSION/bin/kube-network-policies" 0
 static_image sealed-secrets-controller "docker.io/bitnami/sealed-secrets-controller:$SEALED_SECRETS_VERSION" "$BERTH_CACHE/sealed-secrets-$SEALED_SECRETS_VERSION/bin/controller" 1001
 static_image local-path-provisioner "docker.io/rancher/local-path-provisioner:$LOCAL_PATH_VERSION" "$BERTH_CACHE/local-path-provisioner-$LOCAL_PATH_VERSION/bin/local-path-provisioner" 0
+# The operator starts Prometheus and the config-reloader as /bin/<name>, where upstream's images keep them.
+static_image prometheus "quay.io/prometheus/prometheus:$(prometheus_release)" "$BERTH_CACHE/prometheus-$PROMETHEUS_VERSION/bin/prometheus" 65534 /bin/
+static_image prometheus-operator "quay.io/prometheus-operator/prometheus-operator:$PROMETHEUS_OPERATOR_VERSION" "$BERTH_CACHE/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION/bin/operator" 65534 /bin/
+static_image prometheus-config-reloader "quay.io/prometheus-operator/prometheus-config-reloader:$PROMETHEUS_OPERATOR_VERSION" "$BERTH_CACHE/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION/bin/prometheus-config-reloader" 65534 /bin/
+static_image victoria-logs "docker.io/victoriametrics/victoria-logs:$VICTORIALOGS_VERSION" "$BERTH_CACHE/victorialogs-$VICTORIALOGS_VERSION/bin/victoria-logs" 65534
+static_image vlagent "docker.io/victoriametrics/vlagent:$VICTORIALOGS_VERSION" "$BERTH_CACHE/victorialogs-$VICTORIALOGS_VERSION/bin/vlagent" 0
 touch "$OUT/.done"
 build_done "images-$KEY"
 ln -sfn "$OUT" "$BERTH_CACHE/images"

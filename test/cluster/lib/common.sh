@@ -19,3 +19,5 @@ build_started() { BUILD_T0=$(date +%s); }
 build_done() { echo "$1 $(( $(date +%s) - BUILD_T0 ))s $(date -u +%FT%TZ)" >> "$BERTH_CACHE/build-times.txt"; }
 # images_key: the cache key of the base images, a hash of what they are built from
 images_key() { cat "$CLUSTER_DIR/versions.env" "$CLUSTER_DIR"/images/* "$CLUSTER_DIR/lib/build-images.sh" | sha256sum | cut -c1-12; }
+# prometheus_release: the Prometheus release its module version names (module v0.316.0 is v3.16.0)
+prometheus_release() { local v=${PROMETHEUS_VERSION#v0.}; echo "v${v:0:1}.${v:1:2}.${v#*.}"; }

@@ -212,15 +212,19 @@ for m in "$CLUSTER_DIR"/manifests/*.yaml; do
       -e "s|@COREDNS_VERSION@|$COREDNS_VERSION|g" -e "s|@METRICS_SERVER_VERSION@|$METRICS_SERVER_VERSION|g" \
       -e "s|@LOCAL_PATH_VERSION@|$LOCAL_PATH_VERSION|g" -e "s|@LOCAL_PATH_DIR@|$BERTH_STATE/local-path|g" \
       -e "s|@TRAEFIK_VERSION@|$TRAEFIK_VERSION|g" -e "s|@KUBE_NETWORK_POLICIES_VERSION@|$KUBE_NETWORK_POLICIES_VERSION|g" \
-      -e "s|@SEALED_SECRETS_VERSION@|$SEALED_SECRETS_VERSION|g" -e "s|@NODE_IP@|$NODE_IP|g" -e "s|@API_PORT@|$API_PORT|g" "$m"
+      -e "s|@SEALED_SECRETS_VERSION@|$SEALED_SECRETS_VERSION|g" -e "s|@NODE_IP@|$NODE_IP|g" -e "s|@API_PORT@|$API_PORT|g" \
+      -e "s|@PROMETHEUS_OPERATOR_VERSION@|$PROMETHEUS_OPERATOR_VERSION|g" -e "s|@PROMETHEUS_IMAGE_TAG@|$(prometheus_release)|g" \
+      -e "s|@VICTORIALOGS_VERSION@|$VICTORIALOGS_VERSION|g" -e "s|@POD_LOGS_DIR@|$BERTH_STATE/pod-logs|g" "$m"
   echo "---"
 done > "$CONF/addons.yaml"
-# Traefik's and Sealed Secrets' CRDs (kept beside their binaries by lib/build-addons.sh), before
-# the controllers that watch them.
+# Traefik's, Sealed Secrets' and the prometheus-operator's CRDs (kept beside their binaries by
+# lib/build-addons.sh), before the controllers that watch them and the objects of their kinds.
 {
   kc apply --server-side -f "$BERTH_CACHE/traefik-$TRAEFIK_VERSION/crds.yaml"
   kc apply --server-side -f "$BERTH_CACHE/sealed-secrets-$SEALED_SECRETS_VERSION/crds.yaml"
-  kc wait --for=condition=Established crd/ingressroutes.traefik.io crd/traefikservices.traefik.io crd/sealedsecrets.bitnami.com --timeout=60s
+  kc apply --server-side --force-conflicts -f "$BERTH_CACHE/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION/crds.yaml"
+  kc wait --for=condition=Established crd/ingressroutes.traefik.io crd/traefikservices.traefik.io crd/sealedsecrets.bitnami.com \
+    crd/prometheuses.monitoring.coreos.com crd/servicemonitors.monitoring.coreos.com crd/prometheusrules.monitoring.coreos.com --timeout=60s
   kc apply -f "$CONF/addons.yaml"
 } >> "$LOGS/addons.log"
 # NetworkPolicy is enforced from here on (manifests/kube-network-policies.yaml).
@@ -230,4 +234,9 @@ wait_for "local-path-provisioner" 180 kc -n local-path-storage rollout status de
 wait_for "metrics-server" 180 kc -n kube-system rollout status deploy/metrics-server --timeout=2s
 wait_for "traefik" 180 kc -n kube-system rollout status deploy/traefik --timeout=2s
 wait_for "sealed-secrets controller" 180 kc -n sealed-secrets rollout status deploy/sealed-secrets-controller --timeout=2s
+wait_for "prometheus-operator" 180 kc -n monitoring rollout status deploy/prometheus-operator --timeout=2s
+# the operator creates Prometheus's StatefulSet once it has read the Prometheus object
+wait_for "prometheus" 240 kc -n monitoring rollout status statefulset/prometheus-berth --timeout=2s
+wait_for "victoria-logs" 180 kc -n monitoring rollout status deploy/victoria-logs --timeout=2s
+wait_for "vlagent" 180 kc -n log-collector rollout status ds/vlagent --timeout=2s
 wait_for "metrics API" 180 kc get --raw /apis/metrics.k8s.io/v1beta1/nodes

@@ -112,6 +112,14 @@ describe('nginx.conf (the image)', () => {
     assert.equal(policy, CONTENT_SECURITY_POLICY);
   });
 
+  test("passes the client's X-Request-Id to the API, or a new one when none was sent (as the local server does)", () => {
+    assert.match(
+      NGINX_CONF,
+      /map \$http_x_request_id \$berth_request_id \{\s*default \$http_x_request_id;\s*"" \$request_id;/,
+    );
+    assert.match(NGINX_CONF, /proxy_set_header X-Request-Id \$berth_request_id;/);
+  });
+
   test('caches hashed assets for a year, revalidates the rest, gzips, and writes only under /tmp', () => {
     assert.match(NGINX_CONF, /~\^\/assets\/ "public, max-age=31536000, immutable";/);
     assert.match(NGINX_CONF, /default "no-cache";/);
