@@ -137,6 +137,14 @@ export async function deleteNamespace(name: string): Promise<void> {
   await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true', '--timeout=180s']);
 }
 
+/** A suite's cleanup: its release uninstalled (if it got that far) and its namespace deleted. */
+export async function removeRelease(release: string, namespace: string): Promise<void> {
+  await run(BERTH_ENV.BERTH_HELM ?? 'helm', ['--kubeconfig', KUBECONFIG, 'uninstall', release, '-n', namespace], {
+    allowFailure: true,
+  });
+  await deleteNamespace(namespace);
+}
+
 /** A fresh namespace (any old one deleted first) with PodSecurity restricted enforced. */
 export async function restrictedNamespace(name: string): Promise<void> {
   await deleteNamespace(name);

@@ -16,12 +16,13 @@ import {
   BERTH_BUILD_FLAGS,
   BERTH_ENV,
   berthCli,
+  deleteNamespace,
   eventually,
   explainRun,
-  KUBECONFIG,
   kubectl,
   kubectlJson,
   REPO,
+  removeRelease,
   run,
 } from '@berth/testkit/cluster';
 import { API_KEY, type StandInModel, startStandInModel, turnSoFar } from '@berth/testkit/stand-in-model';
@@ -100,13 +101,10 @@ let deployed = false;
 const needsApp = () => assert.ok(deployed, 'berth up names did not deploy the app (see the first test)');
 
 before(async () => {
-  await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=180s']);
+  await deleteNamespace(NS);
 });
 after(async () => {
-  await run(BERTH_ENV.BERTH_HELM ?? 'helm', ['--kubeconfig', KUBECONFIG, 'uninstall', 'names', '-n', NS], {
-    allowFailure: true,
-  });
-  await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=180s']);
+  await removeRelease('names', NS);
 });
 
 describe('berth mcp and berth ask on the Names app', () => {

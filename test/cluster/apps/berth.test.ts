@@ -17,15 +17,16 @@ import {
   BERTH_ENV,
   type BerthRun,
   berthCli,
+  deleteNamespace,
   eventually,
   explainRun,
   httpRequest,
-  KUBECONFIG,
   KUBECTL,
   kubectl,
   kubectlJson,
   nodeIP,
   REPO,
+  removeRelease,
   run,
   startLoad,
 } from '@berth/testkit/cluster';
@@ -36,10 +37,6 @@ const report: Record<string, string> = {};
 type Berth = BerthRun;
 const berth = (args: string[]) => berthCli(args);
 const explain = explainRun;
-
-async function deleteNamespace(name: string): Promise<void> {
-  await kubectl(['delete', 'namespace', name, '--ignore-not-found', '--wait=true', '--timeout=180s']);
-}
 
 after(() => {
   for (const [what, value] of Object.entries(report)) console.log(`# ${what}: ${value}`);
@@ -61,10 +58,7 @@ describe('berth up names --env dev, then every day-2 command', () => {
   });
   after(async () => {
     rmSync(backups, { recursive: true, force: true });
-    await run(BERTH_ENV.BERTH_HELM ?? 'helm', ['--kubeconfig', KUBECONFIG, 'uninstall', 'names', '-n', ns], {
-      allowFailure: true,
-    });
-    await deleteNamespace(ns);
+    await removeRelease('names', ns);
   });
 
   test('berth up names --env dev: from an empty namespace to a passing smoke check in one command', {

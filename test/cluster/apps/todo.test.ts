@@ -109,6 +109,7 @@ interface Pod {
     phase: string;
     podIP?: string;
     conditions?: { type: string; status: string; lastTransitionTime: string }[];
+    containerStatuses?: { name: string; restartCount: number }[];
   };
 }
 
@@ -566,7 +567,9 @@ describe('berth up todo, and the app through the ingress', () => {
     deployed();
     // One writer, one request at a time, as a user clicking "Add" would; a new account
     // every 150 tasks keeps each account's list on one page.
-    const acknowledged: { token: string; id: number }[] = [];
+    const acknowledged: { token: string; id: number; at: number }[] = [];
+    /** Every answer that was not 201, by status ("no answer" when the request failed). */
+    const refused: Record<string, number> = {};
     let token = (await account('durable')).token;
     let attempts = 0;
     let writing = true;
@@ -580,15 +583,24 @@ describe('berth up todo, and the app through the ingress', () => {
         const created = await api<Task>('POST', '/api/tasks', { token, body: { title: `write ${attempts}` } }).catch(
           () => undefined,
         );
-        if (created?.status === 201) acknowledged.push({ token, id: created.data.id });
+        if (created?.status === 201) acknowledged.push({ token, id: created.data.id, at: Date.now() });
+        else
+          refused[String(created?.status ?? 'no answer')] = (refused[String(created?.status ?? 'no answer')] ?? 0) + 1;
         await new Promise((resolve) => setTimeout(resolve, created?.status === 201 ? 50 : 200));
       }
     })();
     await eventually('some writes', async () => acknowledged.length >= 10);
     const selector = (component: string) => `app.kubernetes.io/instance=todo,app.kubernetes.io/component=${component}`;
+    /** Each API pod's container restarts, by pod name. */
+    const apiRestarts = async () =>
+      new Map(
+        (await pods(NS, selector('api'))).map((p) => [p.metadata.name, p.status.containerStatuses?.[0]?.restartCount]),
+      );
     /** Deletes a component's pods, waits for replacements to be Ready, then for 20 more acknowledged writes. */
     const replace = async (component: string) => {
       const old = new Set((await pods(NS, selector(component))).map((p) => p.metadata.uid));
+      const deleted = Date.now();
+      const refusedBefore = Object.values(refused).reduce((a, b) => a + b, 0);
       await kubectl(['-n', NS, 'delete', 'pod', '-l', selector(component), '--wait=false']);
       await eventually(
         `new ${component} pods Ready`,
@@ -602,18 +614,37 @@ describe('berth up todo, and the app through the ingress', () => {
       await eventually(`writes acknowledged again after the ${component} pods were replaced`, async () => {
         return acknowledged.length >= since + 20;
       });
+      // The longest wait between two acknowledged writes from the deletion on: how long writes stopped.
+      const times = [deleted, ...acknowledged.filter((a) => a.at >= deleted).map((a) => a.at)];
+      const stopped = Math.max(...times.slice(1).map((at, index) => at - (times[index] ?? at)));
+      report[`${component} pods deleted: writes stopped for (ms), writes refused meanwhile`] =
+        `${stopped}, ${Object.values(refused).reduce((a, b) => a + b, 0) - refusedBefore}`;
     };
-    await replace('db');
-    await replace('api');
-    writing = false;
-    await writer;
+    try {
+      const restartsBefore = await apiRestarts();
+      await replace('db');
+      // The single database pod's loss: the API pods ride it out without a restart (the HPA
+      // may have removed a pod meanwhile; every pod still there has its old restart count).
+      const restartsAfter = await apiRestarts();
+      const kept = [...restartsBefore].filter(([name]) => restartsAfter.has(name));
+      assert.ok(kept.length > 0, 'an API pod from before is still running');
+      for (const [name, count] of kept) assert.equal(restartsAfter.get(name), count, `${name} restarted`);
+      await replace('api');
+    } finally {
+      writing = false;
+      await writer;
+    }
     const lost: number[] = [];
     for (const owner of new Set(acknowledged.map((a) => a.token))) {
       const stored = new Set((await eventually('the list', () => tasksOf(owner))).map((t) => t.id));
       for (const { id } of acknowledged.filter((a) => a.token === owner)) if (!stored.has(id)) lost.push(id);
     }
     report['durability (attempted writes, acknowledged, lost)'] = `${attempts}, ${acknowledged.length}, ${lost.length}`;
+    report['durability: refused writes by status'] = JSON.stringify(refused);
     assert.deepEqual(lost, [], 'every acknowledged task is stored');
+    // A write the API could not store is refused as unavailable (or never answered while a
+    // pod is replaced), never a 500.
+    assert.equal(refused['500'], undefined, `refusals by status: ${JSON.stringify(refused)}`);
   });
 
   test('berth backup and restore bring back the tasks of the backup', { timeout: 300_000 }, async () => {

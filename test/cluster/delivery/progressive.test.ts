@@ -13,15 +13,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   BERTH_BUILD_FLAGS,
-  BERTH_ENV,
   berthCli,
   buildImage,
+  deleteNamespace,
   explainRun,
   httpRequest,
-  KUBECONFIG,
-  kubectl,
   loadImage,
-  run,
+  removeRelease,
   startLoad,
 } from '@berth/testkit/cluster';
 
@@ -92,13 +90,10 @@ after(() => {
 
 describe('progressive delivery of the Names Manager API through Traefik', () => {
   before(async () => {
-    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=180s']);
+    await deleteNamespace(NS);
   });
   after(async () => {
-    await run(BERTH_ENV.BERTH_HELM ?? 'helm', ['--kubeconfig', KUBECONFIG, 'uninstall', 'names', '-n', NS], {
-      allowFailure: true,
-    });
-    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=180s']);
+    await removeRelease('names', NS);
   });
 
   test('berth up names with delivery on: the blue track serves v1 through the ingress, status shows both tracks', {

@@ -7,14 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   BERTH_BUILD_FLAGS,
-  BERTH_ENV,
   berthCli,
+  deleteNamespace,
   explainRun,
   httpRequest,
-  KUBECONFIG,
-  kubectl,
   kubectlJson,
-  run,
+  removeRelease,
   startLoad,
 } from '@berth/testkit/cluster';
 
@@ -74,13 +72,10 @@ async function serviceTrack(): Promise<string | undefined> {
 
 describe('blue-green of the Todo API through Traefik', () => {
   before(async () => {
-    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=180s']);
+    await deleteNamespace(NS);
   });
   after(async () => {
-    await run(BERTH_ENV.BERTH_HELM ?? 'helm', ['--kubeconfig', KUBECONFIG, 'uninstall', 'todo', '-n', NS], {
-      allowFailure: true,
-    });
-    await kubectl(['delete', 'namespace', NS, '--ignore-not-found', '--wait=true', '--timeout=180s']);
+    await removeRelease('todo', NS);
   });
 
   test('switch to v2 and back under load: 0 failed requests, every answer from the live version, the API Service follows', {

@@ -6,16 +6,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   BERTH_BUILD_FLAGS,
-  BERTH_ENV,
   berthCli,
   deleteNamespace,
   eventually,
   explainRun,
   httpRequest,
-  KUBECONFIG,
   kubectl,
   kubectlJson,
-  run,
+  removeRelease,
 } from '@berth/testkit/cluster';
 
 const NS = 'rs-backup';
@@ -53,10 +51,7 @@ async function scheduledRuns(): Promise<Job[]> {
 describe('scheduled backups of the Todo database, and restoring one', () => {
   before(async () => deleteNamespace(NS));
   after(async () => {
-    await run(BERTH_ENV.BERTH_HELM ?? 'helm', ['--kubeconfig', KUBECONFIG, 'uninstall', 'todo', '-n', NS], {
-      allowFailure: true,
-    });
-    await deleteNamespace(NS);
+    await removeRelease('todo', NS);
   });
 
   test('backup on schedule, more writes, database volume destroyed, restore → exactly the backed-up tasks', {
