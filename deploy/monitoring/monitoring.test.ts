@@ -4,7 +4,7 @@
 // their unit tests (rule-tests/), including one broken rule that the tests must catch.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { embeddedBackend, helmTemplate, parseManifests, type ServiceProcess, spawnService } from '@berth/testkit';
 import { newAccount, PASSWORD, startAssistantStack } from '@berth/todo-api/test-support';
 import { parse, stringify } from 'yaml';
+import { readDashboards } from './dashboards.ts';
 import { exposedSeries, selectorsOf } from './queries.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -37,22 +38,7 @@ const CLUSTER_SERIES = new Map<string, string[]>([
 /** Labels Prometheus adds to every scraped series from the target (the ServiceMonitor's defaults). */
 const TARGET_LABELS = ['namespace', 'pod', 'container', 'endpoint', 'job', 'instance', 'le'];
 
-interface Panel {
-  title: string;
-  type: string;
-  datasource?: { uid: string };
-  targets?: { expr: string }[];
-}
-interface Dashboard {
-  uid: string;
-  title: string;
-  panels: Panel[];
-}
-
-const dashboards = readdirSync(join(HERE, 'dashboards')).map((file) => ({
-  file,
-  dashboard: JSON.parse(readFileSync(join(HERE, 'dashboards', file), 'utf8')) as Dashboard,
-}));
+const dashboards = readDashboards();
 
 /** What is wrong with a query, against the series on offer: [] when it can return data. */
 export function problemsOf(expr: string, series: Map<string, Set<string>>): string[] {

@@ -11,8 +11,6 @@
 // Needs the cluster up (test/cluster/up) and root. Namespaces mon-names-*, mon-todo-* (new
 // every run); NodePort 30120; host todo.mon.local.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   BERTH_BUILD_FLAGS,
@@ -24,9 +22,9 @@ import {
   kubectl,
   kubectlJson,
   nodeIP,
-  REPO,
   startLoad,
 } from '@berth/testkit/cluster';
+import { type Dashboard, readDashboards } from '../../../deploy/monitoring/dashboards.ts';
 
 /**
  * Namespaces new to this Prometheus on every run: the series of a namespace deleted minutes
@@ -42,7 +40,6 @@ const NAMES_NODE_PORT = 30120;
 const TODO_HOST = 'todo.mon.local';
 /** The Traefik Service's NodePort (test/cluster/manifests/traefik.yaml). */
 const INGRESS_PORT = 30880;
-const DASHBOARDS = join(REPO, 'deploy/monitoring/dashboards');
 /** How long the charts' DatabaseDown alerts wait (metrics.alerts.databaseDownFor, their default). */
 const DB_DOWN_FOR_S = 60;
 /** The ServiceMonitors' scrape interval here (the charts default to 30 s). */
@@ -105,15 +102,7 @@ async function logsQuery(query: string, limit = 10_000): Promise<Record<string, 
 
 // --- the dashboards ---------------------------------------------------------------------------
 
-interface Dashboard {
-  title: string;
-  panels: { title: string; targets?: { expr: string }[] }[];
-  templating: { list: { name: string; type: string; query: unknown; options?: { value: string }[] }[] };
-}
-
-const dashboards = readdirSync(DASHBOARDS)
-  .filter((file) => file.endsWith('.json'))
-  .map((file) => ({ file, dashboard: JSON.parse(readFileSync(join(DASHBOARDS, file), 'utf8')) as Dashboard }));
+const dashboards = readDashboards();
 
 /**
  * Every query a dashboard sends, once per value of its `service` variable, with Grafana's
