@@ -32,3 +32,22 @@ export PATH="$K8S_BIN:$ETCD_BIN:$CONTAINERD_BIN:$PATH"
 kc() { "$K8S_BIN/kubectl" --kubeconfig "$KUBECONFIG_ADMIN" "$@"; }
 ctrk() { "$CONTAINERD_BIN/ctr" --address "$CTRD_SOCK" -n k8s.io "$@"; }
 pid_alive() { local f="$RUN/$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
+# The optional second node (`up --nodes 2`, ../agent): its containerd, kubelet and kube-proxy run
+# in their own network namespace behind a veth, with their own state, cgroup root and pod logs,
+# joined to the same control plane. Its pod CIDR is the one the controller-manager allocates.
+AGENT_NAME=berth-agent
+AGENT_NETNS=berth-agent
+AGENT_IFACE=berth-agent              # host end of the veth; the agent's end is eth0 in its netns
+AGENT_GATEWAY=10.250.1.254           # the host's address on that link
+AGENT_IP=10.250.1.1
+AGENT_STATE="$BERTH_STATE/agent"
+AGENT_CTRD_STATE=/run/berth-containerd-agent
+AGENT_CTRD_SOCK="$AGENT_CTRD_STATE/containerd.sock"
+AGENT_BRIDGE=berth1
+AGENT_CGROUP_ROOT=/berth-agent
+# Pod-to-pod traffic between the nodes keeps its pod source address (the CNI bridge plugin would
+# masquerade everything leaving its own /24), so NetworkPolicies see the real peer; packets
+# kube-proxy marked for masquerade (hairpin, NodePorts) still are.
+POD_ROUTE_RULE=(-s "$POD_CIDR" -d "$POD_CIDR" -m mark ! --mark 0x4000/0x4000 -m comment --comment berth-pod-to-pod -j RETURN)
+in_agent() { nsenter --net="/run/netns/$AGENT_NETNS" -- "$@"; }
+agent_ctrk() { "$CONTAINERD_BIN/ctr" --address "$AGENT_CTRD_SOCK" -n k8s.io "$@"; }

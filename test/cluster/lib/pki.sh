@@ -41,6 +41,9 @@ cert scheduler ca "/CN=system:kube-scheduler" client
 cert kube-proxy ca "/CN=system:kube-proxy" client
 cert kubelet-client ca "/O=system:nodes/CN=system:node:$NODE_NAME" client
 cert kubelet-serving ca "/O=system:nodes/CN=system:node:$NODE_NAME" server "DNS:$NODE_NAME,DNS:localhost,IP:$NODE_IP,IP:127.0.0.1"
+# the optional second node (../agent)
+cert kubelet-client-agent ca "/O=system:nodes/CN=system:node:$AGENT_NAME" client
+cert kubelet-serving-agent ca "/O=system:nodes/CN=system:node:$AGENT_NAME" server "DNS:$AGENT_NAME,DNS:localhost,IP:$AGENT_IP,IP:127.0.0.1"
 [ -f sa.key ] || { openssl genrsa -out sa.key 2048 2>/dev/null; openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null; }
 
 kubeconfig() { # file user cert
@@ -70,4 +73,5 @@ kubeconfig controller-manager system:kube-controller-manager controller-manager
 kubeconfig scheduler system:kube-scheduler scheduler
 kubeconfig kube-proxy system:kube-proxy kube-proxy
 kubeconfig kubelet "system:node:$NODE_NAME" kubelet-client
+kubeconfig kubelet-agent "system:node:$AGENT_NAME" kubelet-client-agent
 chmod 644 "$BERTH_STATE/admin.kubeconfig"

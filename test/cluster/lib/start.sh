@@ -5,24 +5,9 @@
 source "$(dirname "$0")/common.sh"
 # shellcheck source=SCRIPTDIR/env.sh
 source "$(dirname "$0")/env.sh"
+# shellcheck source=SCRIPTDIR/node.sh
+source "$(dirname "$0")/node.sh"
 CONF="$BERTH_STATE/config"; mkdir -p "$CONF" "$LOGS" "$RUN"
-
-start() { # name cmd... — detached, own session, pidfile + log
-  local name=$1; shift
-  if pid_alive "$name"; then log "$name already running"; return 0; fi
-  log "starting $name"
-  setsid "$@" >>"$LOGS/$name.log" 2>&1 < /dev/null &
-  echo $! > "$RUN/$name.pid"
-}
-wait_for() { # description timeout-seconds cmd...
-  local what=$1 t=$2; shift 2
-  local end=$(( $(date +%s) + t ))
-  until "$@" >/dev/null 2>&1; do
-    [ "$(date +%s)" -lt "$end" ] || die "timed out after ${t}s waiting for $what (logs: $LOGS)"
-    sleep 1
-  done
-  log "$what: ok"
-}
 
 # --- host networking prerequisites -------------------------------------------------------------
 # (the previous values are saved so `down` can restore them)
@@ -60,6 +45,8 @@ plugins:
     defaults: {enforce: privileged, enforce-version: latest, audit: baseline, audit-version: latest, warn: baseline, warn-version: latest}
     exemptions: {usernames: [], runtimeClasses: [], namespaces: [kube-system]}
 YAML
+# A lost node's pods are replaced after 30 s rather than the default 5 min (their default
+# not-ready/unreachable tolerations), so the resilience suite sees the replacement happen.
 start kube-apiserver "$K8S_BIN/kube-apiserver" \
   --advertise-address "$NODE_IP" --bind-address 0.0.0.0 --secure-port "$API_PORT" \
   --etcd-servers "http://$ETCD_CLIENT" \
@@ -75,6 +62,7 @@ start kube-apiserver "$K8S_BIN/kube-apiserver" \
   --requestheader-client-ca-file "$PKI/front-proxy-ca.crt" --requestheader-allowed-names front-proxy-client \
   --requestheader-extra-headers-prefix X-Remote-Extra- --requestheader-group-headers X-Remote-Group \
   --requestheader-username-headers X-Remote-User --enable-aggregator-routing=true \
+  --default-not-ready-toleration-seconds 30 --default-unreachable-toleration-seconds 30 \
   --profiling=false --v=1
 wait_for "kube-apiserver /readyz" 120 kc get --raw /readyz
 
@@ -94,57 +82,8 @@ start kube-scheduler "$K8S_BIN/kube-scheduler" --kubeconfig "$BERTH_STATE/schedu
 
 # --- containerd + CNI ---------------------------------------------------------------------------
 mkdir -p "$BERTH_STATE/cni/net.d" "$BERTH_STATE/containerd"
-cat > "$BERTH_STATE/cni/net.d/10-berth.conflist" <<JSON
-{
-  "cniVersion": "1.0.0",
-  "name": "berth",
-  "plugins": [
-    {
-      "type": "bridge", "bridge": "$BRIDGE", "isGateway": true, "ipMasq": true, "hairpinMode": true,
-      "ipam": {
-        "type": "host-local", "dataDir": "$BERTH_STATE/cni/ipam",
-        "ranges": [[{"subnet": "$NODE_POD_CIDR"}]], "routes": [{"dst": "0.0.0.0/0"}]
-      }
-    },
-    {"type": "portmap", "capabilities": {"portMappings": true}}
-  ]
-}
-JSON
-cat > "$CONF/containerd.toml" <<TOML
-version = 2
-root = "$BERTH_STATE/containerd"
-state = "$CTRD_STATE"
-disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.aufs", "io.containerd.tracing.processor.v1.otlp", "io.containerd.internal.v1.tracing"]
-[grpc]
-  address = "$CTRD_SOCK"
-[ttrpc]
-  address = "$CTRD_STATE/containerd.sock.ttrpc"
-[debug]
-  address = ""
-[metrics]
-  address = ""
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$BERTH_STATE/containerd/opt"
-[plugins."io.containerd.grpc.v1.cri"]
-  sandbox_image = "registry.k8s.io/pause:$PAUSE_VERSION"
-  netns_mounts_under_state_dir = true
-  # this host has no CAP_SYS_RESOURCE: never ask runc to lower oom_score_adj below containerd's own
-  restrict_oom_score_adj = true
-  enable_cdi = false
-  [plugins."io.containerd.grpc.v1.cri".containerd]
-    snapshotter = "overlayfs"
-    default_runtime_name = "runc"
-    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
-      runtime_type = "io.containerd.runc.v2"
-      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-        BinaryName = "$RUNC"
-        Root = "$CTRD_STATE/runc"
-        SystemdCgroup = false
-  [plugins."io.containerd.grpc.v1.cri".cni]
-    bin_dir = "$CNI_BIN"
-    conf_dir = "$BERTH_STATE/cni/net.d"
-    max_conf_num = 1
-TOML
+cni_config "$BERTH_STATE/cni/net.d/10-berth.conflist" "$BRIDGE" "$NODE_POD_CIDR" "$BERTH_STATE/cni/ipam"
+containerd_config "$CONF/containerd.toml" "$BERTH_STATE/containerd" "$CTRD_STATE" "$BERTH_STATE/cni/net.d"
 start containerd "$CONTAINERD_BIN/containerd" --config "$CONF/containerd.toml"
 wait_for containerd 60 "$CONTAINERD_BIN/ctr" --address "$CTRD_SOCK" version
 
@@ -153,55 +92,12 @@ wait_for containerd 60 "$CONTAINERD_BIN/ctr" --address "$CTRD_SOCK" version
 
 # --- kubelet ------------------------------------------------------------------------------------
 mkdir -p "$BERTH_STATE/kubelet" "$BERTH_STATE/pod-logs"
-cat > "$CONF/kubelet.yaml" <<YAML
-apiVersion: kubelet.config.k8s.io/v1beta1
-kind: KubeletConfiguration
-authentication:
-  anonymous: {enabled: false}
-  webhook: {enabled: true}
-  x509: {clientCAFile: "$PKI/ca.crt"}
-authorization: {mode: Webhook}
-tlsCertFile: "$PKI/kubelet-serving.crt"
-tlsPrivateKeyFile: "$PKI/kubelet-serving.key"
-containerRuntimeEndpoint: "unix://$CTRD_SOCK"
-cgroupDriver: cgroupfs
-failCgroupV1: false
-failSwapOn: false
-clusterDNS: ["$DNS_SERVICE_IP"]
-clusterDomain: "$CLUSTER_DOMAIN"
-podLogsDir: "$BERTH_STATE/pod-logs"
-podCIDR: "$NODE_POD_CIDR"
-resolvConf: /etc/resolv.conf
-healthzBindAddress: 127.0.0.1
-healthzPort: 10248
-readOnlyPort: 0
-serializeImagePulls: false
-maxPods: 110
-imageGCHighThresholdPercent: 100
-evictionHard: {memory.available: "100Mi", nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%"}
-evictionPressureTransitionPeriod: 10s
-nodeStatusUpdateFrequency: 5s
-syncFrequency: 10s
-fileCheckFrequency: 10s
-shutdownGracePeriod: 0s
-YAML
+kubelet_config "$CONF/kubelet.yaml" "$CTRD_SOCK" "$BERTH_STATE/pod-logs" kubelet-serving / "$NODE_POD_CIDR"
 start kubelet "$K8S_BIN/kubelet" --config "$CONF/kubelet.yaml" --kubeconfig "$BERTH_STATE/kubelet.kubeconfig" \
   --root-dir "$BERTH_STATE/kubelet" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" --v=1
 
 # --- kube-proxy ---------------------------------------------------------------------------------
-cat > "$CONF/kube-proxy.yaml" <<YAML
-apiVersion: kubeproxy.config.k8s.io/v1alpha1
-kind: KubeProxyConfiguration
-clientConnection: {kubeconfig: "$BERTH_STATE/kube-proxy.kubeconfig"}
-mode: iptables
-clusterCIDR: "$POD_CIDR"
-hostnameOverride: "$NODE_NAME"
-bindAddress: 0.0.0.0
-healthzBindAddress: 127.0.0.1:10256
-metricsBindAddress: 127.0.0.1:10249
-conntrack: {maxPerCore: 0, min: 0}
-iptables: {masqueradeAll: false, syncPeriod: 10s, minSyncPeriod: 0s, localhostNodePorts: false}
-YAML
+kube_proxy_config "$CONF/kube-proxy.yaml" "$NODE_NAME"
 start kube-proxy "$K8S_BIN/kube-proxy" --config "$CONF/kube-proxy.yaml" --v=1
 
 wait_for "node $NODE_NAME Ready" 180 kc wait --for=condition=Ready "node/$NODE_NAME" --timeout=2s
@@ -212,7 +108,7 @@ for m in "$CLUSTER_DIR"/manifests/*.yaml; do
       -e "s|@COREDNS_VERSION@|$COREDNS_VERSION|g" -e "s|@METRICS_SERVER_VERSION@|$METRICS_SERVER_VERSION|g" \
       -e "s|@LOCAL_PATH_VERSION@|$LOCAL_PATH_VERSION|g" -e "s|@LOCAL_PATH_DIR@|$BERTH_STATE/local-path|g" \
       -e "s|@TRAEFIK_VERSION@|$TRAEFIK_VERSION|g" -e "s|@KUBE_NETWORK_POLICIES_VERSION@|$KUBE_NETWORK_POLICIES_VERSION|g" \
-      -e "s|@SEALED_SECRETS_VERSION@|$SEALED_SECRETS_VERSION|g" -e "s|@NODE_IP@|$NODE_IP|g" -e "s|@API_PORT@|$API_PORT|g" \
+      -e "s|@SEALED_SECRETS_VERSION@|$SEALED_SECRETS_VERSION|g" -e "s|@NODE_IP@|$NODE_IP|g" -e "s|@NODE_NAME@|$NODE_NAME|g" -e "s|@API_PORT@|$API_PORT|g" \
       -e "s|@PROMETHEUS_OPERATOR_VERSION@|$PROMETHEUS_OPERATOR_VERSION|g" -e "s|@PROMETHEUS_IMAGE_TAG@|$(prometheus_release)|g" \
       -e "s|@VICTORIALOGS_VERSION@|$VICTORIALOGS_VERSION|g" -e "s|@POD_LOGS_DIR@|$BERTH_STATE/pod-logs|g" "$m"
   echo "---"
