@@ -23,9 +23,16 @@ wait_for() {
   log "$what: ok"
 }
 
+# replace_if_changed <file>: move <file>.new over <file> only when it differs. kube-proxy exits
+# when its configuration file changes, so a node rejoined with the same settings must leave the
+# files of its running components untouched.
+replace_if_changed() {
+  if cmp -s "$1.new" "$1"; then rm -f "$1.new"; else mv "$1.new" "$1"; fi
+}
+
 # cni_config <file> <bridge> <pod cidr> <ipam dir>
 cni_config() {
-  cat > "$1" <<JSON
+  cat > "$1.new" <<JSON
 {
   "cniVersion": "1.0.0",
   "name": "berth",
@@ -41,12 +48,13 @@ cni_config() {
   ]
 }
 JSON
+  replace_if_changed "$1"
 }
 
 # containerd_config <file> <root dir> <state dir> <cni conf dir>
 containerd_config() {
   local root=$2 state=$3
-  cat > "$1" <<TOML
+  cat > "$1.new" <<TOML
 version = 2
 root = "$root"
 state = "$state"
@@ -81,6 +89,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
     conf_dir = "$4"
     max_conf_num = 1
 TOML
+  replace_if_changed "$1"
 }
 
 # kubelet_config <file> <containerd socket> <pod logs dir> <serving cert name> <cgroup root> [pod cidr]
@@ -88,7 +97,7 @@ TOML
 kubelet_config() {
   local cidr_line=""
   [ -z "${6:-}" ] || cidr_line="podCIDR: \"$6\""
-  cat > "$1" <<YAML
+  cat > "$1.new" <<YAML
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
 authentication:
@@ -121,11 +130,12 @@ syncFrequency: 10s
 fileCheckFrequency: 10s
 shutdownGracePeriod: 0s
 YAML
+  replace_if_changed "$1"
 }
 
 # kube_proxy_config <file> <node name>
 kube_proxy_config() {
-  cat > "$1" <<YAML
+  cat > "$1.new" <<YAML
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 clientConnection: {kubeconfig: "$BERTH_STATE/kube-proxy.kubeconfig"}
@@ -138,4 +148,5 @@ metricsBindAddress: 127.0.0.1:10249
 conntrack: {maxPerCore: 0, min: 0}
 iptables: {masqueradeAll: false, syncPeriod: 10s, minSyncPeriod: 0s, localhostNodePorts: false}
 YAML
+  replace_if_changed "$1"
 }
