@@ -23,6 +23,20 @@ wait_for() {
   log "$what: ok"
 }
 
+# stop_component <name>: TERM, then KILL after 15 s; logs what it stops
+stop_component() {
+  local f="$RUN/$1.pid" pid
+  [ -f "$f" ] || return 0
+  pid=$(cat "$f")
+  if kill -0 "$pid" 2>/dev/null; then
+    log "stopping $1 ($pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$f"
+}
+
 # replace_if_changed <file>: move <file>.new over <file> only when it differs. kube-proxy exits
 # when its configuration file changes, so a node rejoined with the same settings must leave the
 # files of its running components untouched.

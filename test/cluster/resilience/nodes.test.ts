@@ -1,10 +1,11 @@
-// The Todo app on two nodes: its replicas spread over both, a drain of one node under load with
-// no failed request while the PodDisruptionBudgets hold pods until their replacements are
-// Ready, and the loss of a node (kubelet killed, link cut) under load and writes: how long until
-// the app answers again, how long until the lost pods run elsewhere, and no acknowledged write
-// lost. The database (one StatefulSet pod on a node-local volume) is kept on the first node: what
-// a small install does when its database's node goes is documented in docs/OPERATIONS.md.
-// Namespace rs-nodes, host todo.nodes.local; the second node comes from `test/cluster/up --nodes 2`.
+// Both apps on two nodes: their replicas spread over both, a drain of one node under load with no
+// failed request while the PodDisruptionBudgets hold pods until their replacements are Ready;
+// for the Todo app also the loss of a node (kubelet killed, link cut) under load and writes (how
+// long until the app answers again, how long until the lost pods run elsewhere, no acknowledged
+// write lost) and a drain of its database's node. Each app's database (one StatefulSet pod on a
+// node-local volume) is kept on the first node by installing while the second is cordoned.
+// Namespaces rs-nodes (Todo, todo.nodes.local) and rs-nodes-names (names.nodes.local); the
+// second node comes from `test/cluster/up --nodes 2`.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -23,16 +24,35 @@ import {
   startLoad,
 } from '@berth/testkit/cluster';
 
-const NS = 'rs-nodes';
-const HOST = 'todo.nodes.local';
 const INGRESS = 'http://10.250.0.1:30880';
 const FIRST = 'berth-node';
 const SECOND = 'berth-agent';
 const CLUSTER = join(REPO, 'test/cluster');
-/** The stateless Deployments and their replica counts: 4 API pods, so a drain of a node that holds 2 must wait on the PDB. */
-const DEPLOYMENTS = { api: 4, web: 2, mcp: 2 } as const;
-type Component = keyof typeof DEPLOYMENTS;
 const report: Record<string, string> = {};
+
+/** An app installed for these tests, and its stateless Deployments with their replica counts. */
+interface Release {
+  app: 'todo' | 'names';
+  ns: string;
+  host: string;
+  deployments: Record<string, number>;
+}
+/** 4 API pods, so a drain of the node that holds 2 must wait on the PDB (maxUnavailable 1). */
+const TODO: Release = {
+  app: 'todo',
+  ns: 'rs-nodes',
+  host: 'todo.nodes.local',
+  deployments: { api: 4, web: 2, mcp: 2 },
+};
+/** The Names chart's API PDB is minAvailable: 3 of 4 makes a drain of 2 wait, as for the Todo app. */
+const NAMES: Release = {
+  app: 'names',
+  ns: 'rs-nodes-names',
+  host: 'names.nodes.local',
+  deployments: { api: 4, web: 2 },
+};
+const NS = TODO.ns;
+const HOST = TODO.host;
 
 async function api(method: string, path: string, token?: string, body?: unknown, timeoutMs = 5000) {
   const headers: Record<string, string> = { host: HOST };
@@ -66,31 +86,31 @@ const isReady = (pod: Pod) =>
   !pod.metadata.deletionTimestamp &&
   (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
-async function pods(component: string): Promise<Pod[]> {
+async function pods(component: string, release = TODO): Promise<Pod[]> {
   const list = await kubectlJson<{ items: Pod[] }>([
     '-n',
-    NS,
+    release.ns,
     'get',
     'pods',
     '-l',
-    `app.kubernetes.io/instance=todo,app.kubernetes.io/component=${component}`,
+    `app.kubernetes.io/instance=${release.app},app.kubernetes.io/component=${component}`,
   ]);
   return list.items;
 }
 
 /** Ready pods of a component on each node. */
-async function placement(component: string): Promise<Record<string, number>> {
+async function placement(component: string, release = TODO): Promise<Record<string, number>> {
   const counts: Record<string, number> = { [FIRST]: 0, [SECOND]: 0 };
-  for (const pod of (await pods(component)).filter(isReady)) {
+  for (const pod of (await pods(component, release)).filter(isReady)) {
     const node = pod.spec.nodeName ?? '?';
     counts[node] = (counts[node] ?? 0) + 1;
   }
   return counts;
 }
 
-async function allReady(): Promise<boolean> {
-  for (const [component, replicas] of Object.entries(DEPLOYMENTS)) {
-    const ready = (await pods(component)).filter(isReady);
+async function allReady(release: Release): Promise<boolean> {
+  for (const [component, replicas] of Object.entries(release.deployments)) {
+    const ready = (await pods(component, release)).filter(isReady);
     if (ready.length !== replicas) return false;
   }
   return true;
@@ -105,18 +125,121 @@ async function agent(command: 'join' | 'fail'): Promise<void> {
  * Deployment's pods are deleted at once, and the scheduler places their replacements by the
  * chart's topology spread.
  */
-async function respread(): Promise<Record<Component, Record<string, number>>> {
-  for (const component of Object.keys(DEPLOYMENTS) as Component[]) {
-    const onFirst = (await pods(component)).filter((p) => isReady(p) && p.spec.nodeName === FIRST);
-    const half = onFirst.slice(0, Math.floor(DEPLOYMENTS[component] / 2)).map((p) => p.metadata.name);
-    if (half.length > 0 && onFirst.length === DEPLOYMENTS[component]) {
-      await kubectl(['-n', NS, 'delete', 'pod', ...half, '--wait=false']);
+async function respread(release: Release): Promise<Record<string, Record<string, number>>> {
+  for (const [component, replicas] of Object.entries(release.deployments)) {
+    const onFirst = (await pods(component, release)).filter((p) => isReady(p) && p.spec.nodeName === FIRST);
+    const half = onFirst.slice(0, Math.floor(replicas / 2)).map((p) => p.metadata.name);
+    if (half.length > 0 && onFirst.length === replicas) {
+      await kubectl(['-n', release.ns, 'delete', 'pod', ...half, '--wait=false']);
     }
   }
-  await eventually('every Deployment Ready again', allReady, 240_000);
-  const spread = {} as Record<Component, Record<string, number>>;
-  for (const component of Object.keys(DEPLOYMENTS) as Component[]) spread[component] = await placement(component);
+  await eventually('every Deployment Ready again', () => allReady(release), 240_000);
+  const spread: Record<string, Record<string, number>> = {};
+  for (const component of Object.keys(release.deployments)) spread[component] = await placement(component, release);
   return spread;
+}
+
+/** Installs a release with the second node cordoned, so its database lives on the first node. */
+async function installOnFirstNode(release: Release, values: string[]): Promise<void> {
+  await deleteNamespace(release.ns);
+  await kubectl(['cordon', SECOND]);
+  try {
+    const installed = await berthCli([
+      'up',
+      release.app,
+      '-n',
+      release.ns,
+      '--tag',
+      'rs-nodes',
+      ...values.flatMap((value) => ['--set', value]),
+      ...BERTH_BUILD_FLAGS,
+    ]);
+    assert.equal(installed.code, 0, explainRun(installed));
+  } finally {
+    await kubectl(['uncordon', SECOND]);
+  }
+  const db = await pods('db', release);
+  assert.deepEqual(
+    db.map((p) => p.spec.nodeName),
+    [FIRST],
+  );
+}
+
+/** Each component's replicas split half and half over the two nodes. */
+async function spreadOverBothNodes(release: Release): Promise<void> {
+  const spread = await respread(release);
+  for (const [component, counts] of Object.entries(spread)) {
+    report[`${release.app}: spread of ${component} (${FIRST} / ${SECOND})`] = `${counts[FIRST]} / ${counts[SECOND]}`;
+    const replicas = release.deployments[component] ?? 0;
+    assert.equal(
+      counts[SECOND],
+      replicas / 2,
+      `${component}: half its replicas on ${SECOND} (${JSON.stringify(counts)})`,
+    );
+    assert.equal(
+      counts[FIRST],
+      replicas / 2,
+      `${component}: half its replicas on ${FIRST} (${JSON.stringify(counts)})`,
+    );
+  }
+}
+
+/**
+ * Drains the second node while clients load the given paths through the ingress: no request
+ * may fail, the PDB must refuse an eviction (the second API pod's, until a replacement is Ready),
+ * and never more than one API pod may be unavailable.
+ */
+async function drainUnderLoad(release: Release, loads: { path: string; headers?: Record<string, string> }[]) {
+  const generators = loads.map(({ path, headers }) =>
+    startLoad(`${INGRESS}${path}`, 2, { host: release.host, ...(headers ?? {}) }),
+  );
+  const apiReplicas = release.deployments.api ?? 0;
+  let fewestReadyApi = apiReplicas;
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const ready = (await pods('api', release).catch(() => [] as Pod[])).filter(isReady).length;
+      fewestReadyApi = Math.min(fewestReadyApi, ready);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  let drained: Awaited<ReturnType<typeof run>>;
+  const started = Date.now();
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    drained = await run(
+      join(CLUSTER, 'kubectl'),
+      ['drain', SECOND, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=300s'],
+      { env: process.env, allowFailure: true, timeoutMs: 360_000 },
+    );
+    report[`${release.app}: drain took`] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+  } finally {
+    sampling = false;
+    await sampler;
+  }
+  const figures = [];
+  for (const generator of generators) figures.push(await generator.stop());
+  const failures = figures.flatMap((f) => f.failures);
+  report[`${release.app}: drain: requests through the ingress (${loads.map((l) => l.path).join(' / ')}), failed`] =
+    `${figures.map((f) => f.ok).join(' / ')}, ${failures.length} failed`;
+  report[`${release.app}: drain: fewest Ready API pods`] = `${fewestReadyApi} of ${apiReplicas}`;
+  await kubectl(['uncordon', SECOND]);
+  assert.equal(drained.code, 0, explainRun(drained));
+  const refusals = (drained.stderr.match(/would violate the pod's disruption budget/g) ?? []).length;
+  report[`${release.app}: drain: evictions refused by the PDB, then retried`] = String(refusals);
+  assert.ok(
+    figures.every((f) => f.ok > 50),
+    `the load ran (${figures.map((f) => f.ok).join(', ')})`,
+  );
+  assert.deepEqual(failures, [], 'no request failed during the drain');
+  assert.ok(refusals > 0, `the PDB refused an eviction while a replacement was not Ready:\n${drained.stderr}`);
+  assert.ok(fewestReadyApi >= apiReplicas - 1, `at most one API pod was unavailable (fewest Ready: ${fewestReadyApi})`);
+  for (const [component, replicas] of Object.entries(release.deployments)) {
+    const counts = await placement(component, release);
+    assert.equal(counts[SECOND], 0, `${component}: nothing was left on the drained node`);
+    assert.equal(counts[FIRST], replicas, `${component}: every replica Ready on ${FIRST}`);
+  }
 }
 
 /** Polls the API every 100 ms, each request on its own 2 s bound; keeps every outcome with its time. */
@@ -195,127 +318,44 @@ async function lostWrites(acknowledged: { token: string; id: number }[]): Promis
   return lost;
 }
 
-describe('the Todo app on two nodes: spread, drained, a node lost', () => {
+describe('the Todo app on two nodes: spread, drained, a node lost, its database node drained', () => {
   let token = '';
 
   before(async () => {
     const up = await run(join(CLUSTER, 'up'), ['--nodes', '2'], { env: process.env, timeoutMs: 1_800_000 });
     assert.equal(up.code, 0);
-    await deleteNamespace(NS);
-    // The database's node-local volume pins it to the node it starts on: the first one, so the
-    // second node only ever holds stateless replicas.
-    await kubectl(['cordon', SECOND]);
-    try {
-      const installed = await berthCli([
-        'up',
-        'todo',
-        '-n',
-        NS,
-        '--tag',
-        'rs-nodes',
-        '--set',
-        `ingress.host=${HOST}`,
-        '--set',
-        'api.autoscaling.enabled=false',
-        '--set',
-        `api.replicas=${DEPLOYMENTS.api}`,
-        ...BERTH_BUILD_FLAGS,
-      ]);
-      assert.equal(installed.code, 0, explainRun(installed));
-    } finally {
-      await kubectl(['uncordon', SECOND]);
-    }
-    const db = await kubectlJson<{ items: Pod[] }>(['-n', NS, 'get', 'pods', '-l', 'app.kubernetes.io/component=db']);
-    assert.deepEqual(
-      db.items.map((p) => p.spec.nodeName),
-      [FIRST],
-    );
+    await installOnFirstNode(TODO, [
+      `ingress.host=${HOST}`,
+      'api.autoscaling.enabled=false',
+      `api.replicas=${TODO.deployments.api}`,
+    ]);
     token = await account('nodes');
   });
 
   after(async () => {
-    for (const [key, value] of Object.entries(report)) console.log(`# ${key}: ${value}`);
+    for (const [key, value] of Object.entries(report)) if (!key.startsWith('names:')) console.log(`# ${key}: ${value}`);
     // Leave the second node joined and healthy for whatever runs next; `down` removes it.
     await agent('join').catch(() => undefined);
     await removeRelease('todo', NS);
   });
 
   test('the topology spread puts every Deployment on both nodes', { timeout: 300_000 }, async () => {
-    const spread = await respread();
-    for (const [component, counts] of Object.entries(spread)) {
-      report[`spread of ${component} (${FIRST} / ${SECOND})`] = `${counts[FIRST]} / ${counts[SECOND]}`;
-      const replicas = DEPLOYMENTS[component as Component];
-      assert.equal(
-        counts[SECOND],
-        replicas / 2,
-        `${component}: half its replicas on ${SECOND} (${JSON.stringify(counts)})`,
-      );
-      assert.equal(
-        counts[FIRST],
-        replicas / 2,
-        `${component}: half its replicas on ${FIRST} (${JSON.stringify(counts)})`,
-      );
-    }
+    await spreadOverBothNodes(TODO);
   });
 
   test('draining the second node under load: 0 failed requests, the PDB holds pods until replacements are Ready', {
     timeout: 600_000,
   }, async () => {
-    const web = startLoad(`${INGRESS}/`, 2, { host: HOST });
-    const apiLoad = startLoad(`${INGRESS}/api/tasks?limit=5`, 2, { host: HOST, authorization: `Bearer ${token}` });
-    // The fewest Ready API pods seen while the drain ran: the PDB (maxUnavailable 1) allows one
-    // eviction at a time, so never fewer than replicas - 1.
-    let fewestReadyApi: number = DEPLOYMENTS.api;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        const ready = (await pods('api').catch(() => [] as Pod[])).filter(isReady).length;
-        fewestReadyApi = Math.min(fewestReadyApi, ready);
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    })();
-    let drained: Awaited<ReturnType<typeof run>>;
-    const started = Date.now();
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      drained = await run(
-        join(CLUSTER, 'kubectl'),
-        ['drain', SECOND, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=300s'],
-        { env: process.env, allowFailure: true, timeoutMs: 360_000 },
-      );
-      report['drain took'] = `${((Date.now() - started) / 1000).toFixed(1)} s`;
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-    } finally {
-      sampling = false;
-      await sampler;
-    }
-    const figures = [await web.stop(), await apiLoad.stop()];
-    const [w, a] = figures as [(typeof figures)[0], (typeof figures)[0]];
-    report['drain: requests through the ingress (web / api), failed'] =
-      `${w.ok} / ${a.ok}, ${w.failures.length + a.failures.length} failed`;
-    report['drain: fewest Ready API pods'] = `${fewestReadyApi} of ${DEPLOYMENTS.api}`;
-    assert.equal(drained.code, 0, explainRun(drained));
-    const refusals = (drained.stderr.match(/would violate the pod's disruption budget/g) ?? []).length;
-    report['drain: evictions refused by the PDB, then retried'] = String(refusals);
-    assert.ok(w.ok > 50 && a.ok > 50, `the load ran (${w.ok} web, ${a.ok} api)`);
-    assert.deepEqual([...w.failures, ...a.failures], [], 'no request failed during the drain');
-    assert.ok(refusals > 0, `the PDB refused an eviction while a replacement was not Ready:\n${drained.stderr}`);
-    assert.ok(
-      fewestReadyApi >= DEPLOYMENTS.api - 1,
-      `at most one API pod was unavailable (fewest Ready: ${fewestReadyApi})`,
-    );
-    for (const component of Object.keys(DEPLOYMENTS)) {
-      const counts = await placement(component);
-      assert.equal(counts[SECOND], 0, `${component}: nothing left on the drained node`);
-      assert.equal(counts[FIRST], DEPLOYMENTS[component as Component], `${component}: every replica Ready on ${FIRST}`);
-    }
-    await kubectl(['uncordon', SECOND]);
+    await drainUnderLoad(TODO, [
+      { path: '/' },
+      { path: '/api/tasks?limit=5', headers: { authorization: `Bearer ${token}` } },
+    ]);
   });
 
   test('losing the second node under load and writes: the app answers again, its pods run elsewhere, nothing acknowledged is lost', {
     timeout: 900_000,
   }, async () => {
-    await respread();
+    await respread(TODO);
     const probe = startProbe(token);
     const writer = startWriter();
     await eventually('some writes before the loss', async () => writer.acknowledged.length >= 10, 60_000);
@@ -341,7 +381,7 @@ describe('the Todo app on two nodes: spread, drained, a node lost', () => {
       replacedAt = await eventually(
         `every replica Ready on ${FIRST}`,
         async () => {
-          for (const [component, replicas] of Object.entries(DEPLOYMENTS)) {
+          for (const [component, replicas] of Object.entries(TODO.deployments)) {
             if ((await placement(component))[FIRST] !== replicas) return false;
           }
           return Date.now();
@@ -376,7 +416,7 @@ describe('the Todo app on two nodes: spread, drained, a node lost', () => {
     await eventually(
       `the lost pods gone once ${SECOND} is back`,
       async () => {
-        for (const component of Object.keys(DEPLOYMENTS)) {
+        for (const component of Object.keys(TODO.deployments)) {
           if ((await pods(component)).some((p) => p.spec.nodeName === SECOND)) return false;
         }
         return true;
@@ -455,5 +495,35 @@ describe('the Todo app on two nodes: spread, drained, a node lost', () => {
     );
     assert.deepEqual(lost, [], 'every acknowledged task is stored');
     assert.equal(await apiRestarts(), restartsBefore, 'no API pod restarted while the database was away');
+  });
+});
+
+describe('the Names app on two nodes: spread and drained', () => {
+  before(async () => {
+    await run(join(CLUSTER, 'up'), ['--nodes', '2'], { env: process.env, timeoutMs: 1_800_000 });
+    await installOnFirstNode(NAMES, [
+      'web.ingress.enabled=true',
+      `web.ingress.host=${NAMES.host}`,
+      'web.service.type=ClusterIP',
+      `web.replicas=${NAMES.deployments.web}`,
+      'api.autoscaling.enabled=false',
+      `api.replicas=${NAMES.deployments.api}`,
+      `api.podDisruptionBudget.minAvailable=${(NAMES.deployments.api ?? 0) - 1}`,
+    ]);
+  });
+
+  after(async () => {
+    for (const [key, value] of Object.entries(report)) if (key.startsWith('names:')) console.log(`# ${key}: ${value}`);
+    await removeRelease('names', NAMES.ns);
+  });
+
+  test('the topology spread puts the API and the web on both nodes', { timeout: 300_000 }, async () => {
+    await spreadOverBothNodes(NAMES);
+  });
+
+  test('draining the second node under load: 0 failed requests, the PDB holds pods until replacements are Ready', {
+    timeout: 600_000,
+  }, async () => {
+    await drainUnderLoad(NAMES, [{ path: '/' }, { path: '/api/names' }]);
   });
 });
