@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -65,5 +65,49 @@ test('a second server on the same folder is refused with a message naming the fi
     await assert.rejects(first.databaseUrl('no"quotes'), /Not a database name/);
   } finally {
     await first.stop();
+  }
+});
+
+test('a second fresh folder is copied from the blank cluster the first one left, with a password of its own', async () => {
+  const template = join(dataDir, 'blank');
+  const begin = async (folder: string) => {
+    const steps: string[] = [];
+    mkdirSync(folder, { recursive: true });
+    chmodSync(folder, 0o755);
+    const result = await startLocalServer({
+      dataDir: folder,
+      templateDir: template,
+      onStep: (step) => steps.push(step),
+    });
+    assert.ok(result.ok, result.ok ? '' : result.reason);
+    return { server: result.server, steps };
+  };
+  const first = await begin(join(dataDir, 'first'));
+  const second = await begin(join(dataDir, 'second'));
+  try {
+    assert.ok(first.steps.includes('creating the database cluster'), first.steps.join(', '));
+    assert.ok(existsSync(join(template, 'PG_VERSION')), 'the first start kept a blank cluster');
+    assert.ok(second.steps.includes('copying a blank database cluster'), second.steps.join(', '));
+    const firstUrl = new URL(await first.server.databaseUrl('todo-api'));
+    const secondUrl = new URL(await second.server.databaseUrl('todo-api'));
+    assert.notEqual(secondUrl.password, firstUrl.password);
+    await query(secondUrl.href, 'CREATE TABLE kept (label text)');
+    // the copy answers to its own password only
+    const borrowed = new URL(secondUrl.href);
+    borrowed.password = firstUrl.password;
+    await assert.rejects(query(borrowed.href, 'SELECT 1'), /password authentication failed/);
+    await second.server.flushNewCluster();
+  } finally {
+    await first.server.stop();
+    await second.server.stop();
+  }
+  const again = await begin(join(dataDir, 'second'));
+  try {
+    assert.ok(!again.steps.some((step) => /copying|creating/.test(step)), again.steps.join(', '));
+    assert.deepEqual(await query(await again.server.databaseUrl('todo-api'), 'SELECT count(*)::int AS n FROM kept'), [
+      { n: 0 },
+    ]);
+  } finally {
+    await again.server.stop();
   }
 });
