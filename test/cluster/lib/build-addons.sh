@@ -3,11 +3,11 @@
 #   containerd (+ shim, ctr), CoreDNS, metrics-server, local-path-provisioner, Traefik,
 #   kube-network-policies (the NetworkPolicy engine), sealed-secrets (controller + kubeseal),
 #   the monitoring stack: prometheus, prometheus-operator (+ config-reloader), victorialogs
-#   (VictoriaLogs + vlagent).
+#   (VictoriaLogs + vlagent), cloudnative-pg (the PostgreSQL operator of the charts' HA mode).
 # Output: $BERTH_CACHE/<component>-<version>/bin/
 # Usage: build-addons.sh [containerd|coredns|metrics-server|local-path-provisioner|traefik|
 #                         kube-network-policies|sealed-secrets|prometheus|prometheus-operator|
-#                         victorialogs]...
+#                         victorialogs|cloudnative-pg]...
 # shellcheck source=SCRIPTDIR/common.sh
 source "$(dirname "$0")/common.sh"
 build() { # name version tags module pkg...
@@ -28,7 +28,7 @@ build() { # name version tags module pkg...
 }
 want() { [ $# -eq 0 ] && return 0; local w; for w in "${SEL[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
 SEL=("$@"); [ ${#SEL[@]} -gt 0 ] || SEL=(containerd coredns metrics-server local-path-provisioner traefik kube-network-policies sealed-secrets
-  prometheus prometheus-operator victorialogs)
+  prometheus prometheus-operator victorialogs cloudnative-pg)
 if want containerd; then
   LDX="-X github.com/containerd/containerd/version.Version=$CONTAINERD_VERSION"
   build containerd "$CONTAINERD_VERSION" "no_btrfs no_devmapper no_zfs no_aufs" github.com/containerd/containerd \
@@ -168,4 +168,21 @@ if want victorialogs; then
   LDX="-X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=victoria-logs-$VICTORIALOGS_VERSION" \
     build victorialogs "$VICTORIALOGS_VERSION" "" github.com/VictoriaMetrics/VictoriaLogs \
     github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs github.com/VictoriaMetrics/VictoriaLogs/app/vlagent
+fi
+# CloudNativePG, the operator of the charts' HA PostgreSQL mode. One binary, `manager`, is both
+# the operator and the instance manager: the operator's init container copies it into every
+# PostgreSQL pod, so the operand image only needs PostgreSQL itself. The release manifest the
+# module ships holds the CRDs this version's operator expects; lib/start.sh applies them.
+cnpg_sources() { # run in the wrapper module's directory
+  local dir
+  dir=$(GOFLAGS=-mod=mod go mod download -json "github.com/cloudnative-pg/cloudnative-pg@$CLOUDNATIVE_PG_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  # the CustomResourceDefinitions of the release manifest, one document each
+  awk 'BEGIN { RS = "\n---\n" } /\nkind: CustomResourceDefinition\n/ { printf "---\n%s\n", $0 }' \
+    "$dir/releases/cnpg-${CLOUDNATIVE_PG_VERSION#v}.yaml" > ../crds.yaml
+  grep -q 'name: clusters.postgresql.cnpg.io' ../crds.yaml || die "no Cluster CRD in the $CLOUDNATIVE_PG_VERSION release manifest"
+}
+if want cloudnative-pg; then
+  LDX="-X github.com/cloudnative-pg/cloudnative-pg/pkg/versions.buildVersion=${CLOUDNATIVE_PG_VERSION#v}" OUT_NAME=manager PREPARE=cnpg_sources \
+    build cloudnative-pg "$CLOUDNATIVE_PG_VERSION" "" github.com/cloudnative-pg/cloudnative-pg \
+    github.com/cloudnative-pg/cloudnative-pg/cmd/manager
 fi

@@ -78,6 +78,14 @@ tag_all docker.io/library/postgres:15 docker.io/library/postgres:15-bookworm
 save postgres docker.io/library/postgres:15
 }
 
+# The operand CloudNativePG runs (lib/build-addons.sh builds the operator): the tag names the
+# PostgreSQL major, which the operator reads from it.
+have cnpg-postgresql || {
+log "image cnpg-postgresql"
+"${BUD[@]}" -f "$CTX/cnpg-postgresql.Containerfile" -t ghcr.io/cloudnative-pg/postgresql:15-bookworm "$CTX"
+save cnpg-postgresql ghcr.io/cloudnative-pg/postgresql:15-bookworm
+}
+
 have redis || {
 log "image redis"
 "${BUD[@]}" -f "$CTX/redis.Containerfile" -t docker.io/library/redis:7-bookworm "$CTX"
@@ -120,6 +128,9 @@ static_image prometheus-operator "quay.io/prometheus-operator/prometheus-operato
 static_image prometheus-config-reloader "quay.io/prometheus-operator/prometheus-config-reloader:$PROMETHEUS_OPERATOR_VERSION" "$BERTH_CACHE/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION/bin/prometheus-config-reloader" 65534 /bin/
 static_image victoria-logs "docker.io/victoriametrics/victoria-logs:$VICTORIALOGS_VERSION" "$BERTH_CACHE/victorialogs-$VICTORIALOGS_VERSION/bin/victoria-logs" 65534
 static_image vlagent "docker.io/victoriametrics/vlagent:$VICTORIALOGS_VERSION" "$BERTH_CACHE/victorialogs-$VICTORIALOGS_VERSION/bin/vlagent" 0
+# The operator runs as /manager and starts every PostgreSQL pod with an init container of its
+# own image that copies that binary (the instance manager) into the pod.
+static_image cloudnative-pg "ghcr.io/cloudnative-pg/cloudnative-pg:${CLOUDNATIVE_PG_VERSION#v}" "$BERTH_CACHE/cloudnative-pg-$CLOUDNATIVE_PG_VERSION/bin/manager" 10001:10001
 touch "$OUT/.done"
 build_done "images-$KEY"
 ln -sfn "$OUT" "$BERTH_CACHE/images"

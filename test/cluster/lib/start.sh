@@ -110,6 +110,7 @@ for m in "$CLUSTER_DIR"/manifests/*.yaml; do
       -e "s|@TRAEFIK_VERSION@|$TRAEFIK_VERSION|g" -e "s|@KUBE_NETWORK_POLICIES_VERSION@|$KUBE_NETWORK_POLICIES_VERSION|g" \
       -e "s|@SEALED_SECRETS_VERSION@|$SEALED_SECRETS_VERSION|g" -e "s|@NODE_IP@|$NODE_IP|g" -e "s|@NODE_NAME@|$NODE_NAME|g" -e "s|@API_PORT@|$API_PORT|g" \
       -e "s|@PROMETHEUS_OPERATOR_VERSION@|$PROMETHEUS_OPERATOR_VERSION|g" -e "s|@PROMETHEUS_IMAGE_TAG@|$(prometheus_release)|g" \
+      -e "s|@CLOUDNATIVE_PG_VERSION@|${CLOUDNATIVE_PG_VERSION#v}|g" \
       -e "s|@VICTORIALOGS_VERSION@|$VICTORIALOGS_VERSION|g" -e "s|@POD_LOGS_DIR@|$BERTH_STATE/pod-logs|g" "$m"
   echo "---"
 done > "$CONF/addons.yaml"
@@ -121,6 +122,9 @@ done > "$CONF/addons.yaml"
   kc apply --server-side --force-conflicts -f "$BERTH_CACHE/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION/crds.yaml"
   kc wait --for=condition=Established crd/ingressroutes.traefik.io crd/traefikservices.traefik.io crd/sealedsecrets.bitnami.com \
     crd/prometheuses.monitoring.coreos.com crd/servicemonitors.monitoring.coreos.com crd/prometheusrules.monitoring.coreos.com --timeout=60s
+  # CloudNativePG's, for the charts' HA PostgreSQL mode
+  kc apply --server-side --force-conflicts -f "$BERTH_CACHE/cloudnative-pg-$CLOUDNATIVE_PG_VERSION/crds.yaml"
+  kc wait --for=condition=Established crd/clusters.postgresql.cnpg.io --timeout=60s
   kc apply -f "$CONF/addons.yaml"
 } >> "$LOGS/addons.log"
 # NetworkPolicy is enforced from here on (manifests/kube-network-policies.yaml).
@@ -135,4 +139,7 @@ wait_for "prometheus-operator" 180 kc -n monitoring rollout status deploy/promet
 wait_for "prometheus" 240 kc -n monitoring rollout status statefulset/prometheus-berth --timeout=2s
 wait_for "victoria-logs" 180 kc -n monitoring rollout status deploy/victoria-logs --timeout=2s
 wait_for "vlagent" 180 kc -n log-collector rollout status ds/vlagent --timeout=2s
+# Ready once its webhook serves the certificate it generated on its first start (the kubelet
+# fills the optional Secret volume on its next sync, up to a minute later).
+wait_for "cloudnative-pg operator" 240 kc -n cnpg-system rollout status deploy/cnpg-controller-manager --timeout=2s
 wait_for "metrics API" 180 kc get --raw /apis/metrics.k8s.io/v1beta1/nodes
