@@ -181,6 +181,79 @@ describe('the database, Redis and credentials', () => {
     await assertBackupJobKeeps(objects, 2);
   });
 
+  test('HA PostgreSQL: a CloudNativePG Cluster of 3 with synchronous replication, the API and the backup job on its -rw Service', async () => {
+    const objects = await renderChart(CHART, {
+      set: { 'postgresql.ha.enabled': 'true', 'postgresql.backup.enabled': 'true' },
+    });
+    const cluster = objects.find((o) => o.kind === 'Cluster');
+    assert.equal(cluster?.apiVersion, 'postgresql.cnpg.io/v1');
+    assert.equal(cluster?.metadata.name, 'names-todo-db');
+    assert.equal(cluster?.spec.instances, 3);
+    // An acknowledged commit is on a replica too, and commits wait rather than go unreplicated.
+    assert.deepEqual(cluster?.spec.postgresql.synchronous, { method: 'any', number: 1, dataDurability: 'required' });
+    assert.equal(cluster?.spec.enableSuperuserAccess, false);
+    assert.equal(cluster?.spec.enablePDB, true);
+    assert.equal(cluster?.spec.affinity.podAntiAffinityType, 'preferred');
+    assert.equal(cluster?.spec.imageName, 'ghcr.io/cloudnative-pg/postgresql:15-bookworm');
+    // The single-instance database is gone: no StatefulSet, Service or ServiceAccount of its own
+    // (the operator names the instances' ServiceAccount after the Cluster).
+    assert.equal(byComponent(objects, 'StatefulSet', 'db'), undefined);
+    assert.ok(!objects.some((o) => o.kind === 'Service' && o.metadata.name === 'names-todo-db'));
+    assert.ok(!objects.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === 'names-todo-db'));
+    // The owner CloudNativePG creates is the API's user, with the same password, from one Secret.
+    const secret = objects.find(
+      (o) => o.kind === 'Secret' && o.metadata.name === cluster?.spec.bootstrap.initdb.secret.name,
+    );
+    const decoded = (key: string) => Buffer.from(secret?.data[key], 'base64').toString();
+    assert.equal(cluster?.spec.bootstrap.initdb.owner, decoded('POSTGRES_USER'));
+    assert.equal(decoded('username'), decoded('POSTGRES_USER'));
+    assert.match(decoded('password'), /^[A-Za-z0-9]{32}$/);
+    assert.equal(decoded('password'), decoded('POSTGRES_PASSWORD'));
+    assert.equal(cluster?.spec.bootstrap.initdb.database, decoded('POSTGRES_DB'));
+    assert.equal(objects.find((o) => o.kind === 'ConfigMap')?.data.DB_HOST, 'names-todo-db-rw');
+    const backup = objects.find((o) => o.kind === 'CronJob')?.spec.jobTemplate.spec.template.spec;
+    assert.equal(env(backup.containers[0], 'PGHOST')?.value, 'names-todo-db-rw');
+    assert.ok(objects.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === backup.serviceAccountName));
+    // The database's policy selects the pods the operator makes (by the labels it passes on to
+    // them): PostgreSQL from the API and the backup job, replication and status between the
+    // instances, status from the operator, and the API server.
+    const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'names-todo-db');
+    for (const [label, value] of Object.entries(policy?.spec.podSelector.matchLabels as Record<string, string>))
+      assert.equal(cluster?.spec.inheritedMetadata.labels[label], value, label);
+    const allowed = (rules: { from?: unknown[]; to?: unknown[]; ports: { port: number }[] }[]) =>
+      rules.map((rule) => ({
+        peers: JSON.stringify(rule.from ?? rule.to ?? 'any'),
+        ports: rule.ports.map((p) => p.port),
+      }));
+    const ingress = allowed(policy?.spec.ingress);
+    assert.ok(
+      ingress.some((r) => /component":"api"/.test(r.peers) && /db-backup/.test(r.peers) && r.ports.join() === '5432'),
+    );
+    assert.ok(ingress.some((r) => /component":"db"/.test(r.peers) && r.ports.join() === '5432,8000'));
+    assert.ok(ingress.some((r) => /cnpg-system/.test(r.peers) && r.ports.join() === '8000'));
+    assert.equal(ingress.length, 3);
+    const egress = allowed(policy?.spec.egress);
+    assert.ok(egress.some((r) => /component":"db"/.test(r.peers) && r.ports.join() === '5432,8000'));
+    assert.ok(egress.some((r) => r.peers === '"any"' && r.ports.join() === '443,6443'));
+    const apiEgress = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'names-todo-api')?.spec
+      .egress;
+    assert.ok(
+      apiEgress.some(
+        (rule: { to?: { podSelector?: { matchLabels: Record<string, string> } }[]; ports: { port: number }[] }) =>
+          rule.to?.[0]?.podSelector?.matchLabels['app.kubernetes.io/component'] === 'db' &&
+          rule.ports[0]?.port === 5432,
+      ),
+    );
+  });
+
+  test('HA PostgreSQL is off by default: one StatefulSet, no Cluster', async () => {
+    const objects = await renderChart(CHART, {});
+    assert.ok(byComponent(objects, 'StatefulSet', 'db'));
+    assert.ok(!objects.some((o) => o.kind === 'Cluster'));
+    const secret = objects.find((o) => o.kind === 'Secret' && o.metadata.name === 'names-todo-db');
+    assert.deepEqual(Object.keys(secret?.data).sort(), ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER']);
+  });
+
   test('the model endpoint is opened in the egress policy only when a model is configured', async () => {
     const egressPorts = async (set: Record<string, string>) => {
       const policy = (await renderChart(CHART, { set })).find(
@@ -279,6 +352,14 @@ describe('bad values fail with the name of the value', () => {
     await rejects({ 'ingress.tls.enabled': 'true' }, /ingress\.tls\.secretName is required/);
     await rejects({ 'assistant.model': 'gpt-4o-mini' }, /assistant\.model is set but the model has no endpoint/);
     await rejects({ 'auth.jwtSecret': 'short' }, /auth\/jwtSecret/);
+    await rejects(
+      { 'postgresql.ha.enabled': 'true', 'postgresql.enabled': 'false', 'externalDatabase.url': 'postgres://x/y' },
+      /postgresql\.ha\.enabled needs postgresql\.enabled/,
+    );
+    await rejects(
+      { 'postgresql.ha.enabled': 'true', 'postgresql.ha.instances': '2', 'postgresql.ha.synchronous.number': '2' },
+      /postgresql\.ha\.synchronous\.number must be below postgresql\.ha\.instances/,
+    );
   });
 
   test('an unknown key at any level', async () => {

@@ -116,6 +116,10 @@ export function todoChartMatrix(chart: string): MatrixCase[] {
       },
     },
     {
+      name: 'HA PostgreSQL (a CloudNativePG Cluster) with scheduled backups',
+      options: { set: { 'postgresql.ha.enabled': 'true', 'postgresql.backup.enabled': 'true' } },
+    },
+    {
       name: 'Ingress off, NodePort web, autoscaling, PDB and NetworkPolicies off',
       options: {
         set: {

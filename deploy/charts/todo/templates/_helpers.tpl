@@ -65,6 +65,12 @@ key: {{ if .Values.auth.existingSecret }}{{ .Values.auth.existingSecretKey }}{{ 
 {{- define "todo.dbSecret" -}}{{ default (include "todo.object" (list . "db")) .Values.postgresql.auth.existingSecret }}{{- end }}
 {{- define "todo.redisSecret" -}}{{ default (include "todo.object" (list . "redis")) .Values.redis.auth.existingSecret }}{{- end }}
 
+{{/* The in-release database's host: the StatefulSet's Service, or the HA Cluster's read-write
+Service, which follows the primary through a failover. */}}
+{{- define "todo.dbHost" -}}
+{{ include "todo.object" (list . "db") }}{{ if .Values.postgresql.ha.enabled }}-rw{{ end }}
+{{- end }}
+
 {{/* Service addresses. */}}
 {{- define "todo.apiUrl" -}}http://{{ include "todo.object" (list . "api") }}:{{ .Values.api.port }}{{- end }}
 {{- define "todo.mcpUrl" -}}http://{{ include "todo.object" (list . "mcp") }}:{{ .Values.mcp.port }}/mcp{{- end }}
@@ -167,6 +173,15 @@ spec:
 {{- end }}
 {{- if and .Values.assistant.model (not .Values.assistant.baseUrl) (not .Values.assistant.apiKey) (not .Values.assistant.existingSecret) }}
 {{- fail "assistant.model is set but the model has no endpoint: set assistant.baseUrl, or assistant.apiKey / assistant.existingSecret for OpenAI" }}
+{{- end }}
+{{- if and .Values.postgresql.ha.enabled (not .Values.postgresql.enabled) }}
+{{- fail "postgresql.ha.enabled needs postgresql.enabled: HA is a mode of the release's own database" }}
+{{- end }}
+{{- if and .Values.postgresql.ha.enabled (ne (int .Values.postgresql.port) 5432) }}
+{{- fail "postgresql.port must be 5432 with postgresql.ha.enabled: CloudNativePG's Services listen there" }}
+{{- end }}
+{{- if and .Values.postgresql.ha.enabled .Values.postgresql.ha.synchronous.enabled (ge (int .Values.postgresql.ha.synchronous.number) (int .Values.postgresql.ha.instances)) }}
+{{- fail "postgresql.ha.synchronous.number must be below postgresql.ha.instances: the primary cannot be its own synchronous replica" }}
 {{- end }}
 {{- if and .Values.ingress.tls.enabled (not .Values.ingress.tls.secretName) }}
 {{- fail "ingress.tls.secretName is required when ingress.tls.enabled is true (a Secret of type kubernetes.io/tls)" }}
