@@ -136,6 +136,47 @@ describe('configuration and credentials', () => {
     );
     await assertBackupJobKeeps(objects, 3);
   });
+
+  test('HA PostgreSQL: a CloudNativePG Cluster of 3 with synchronous replication, the API and the backup job on its -rw Service', async () => {
+    const objects = await renderChart(CHART, { set: { 'db.ha.enabled': 'true', 'db.backup.enabled': 'true' } });
+    const cluster = objects.find((o) => o.kind === 'Cluster');
+    assert.equal(cluster?.apiVersion, 'postgresql.cnpg.io/v1');
+    assert.equal(cluster?.metadata.name, 'names-db');
+    assert.equal(cluster?.spec.instances, 3);
+    assert.deepEqual(cluster?.spec.postgresql.synchronous, { method: 'any', number: 1, dataDurability: 'required' });
+    assert.equal(cluster?.spec.enableSuperuserAccess, false);
+    assert.equal(cluster?.spec.enablePDB, true);
+    assert.ok(!objects.some((o) => o.kind === 'StatefulSet'), 'no single-instance database');
+    assert.ok(!objects.some((o) => o.kind === 'Service' && o.metadata.name === 'names-db'));
+    const secret = objects.find((o) => o.kind === 'Secret');
+    assert.equal(cluster?.spec.bootstrap.initdb.secret.name, secret?.metadata.name);
+    const decoded = (key: string) => Buffer.from(secret?.data[key], 'base64').toString();
+    assert.equal(cluster?.spec.bootstrap.initdb.owner, decoded('POSTGRES_USER'));
+    assert.equal(decoded('username'), decoded('POSTGRES_USER'));
+    assert.equal(decoded('password'), decoded('POSTGRES_PASSWORD'));
+    assert.equal(cluster?.spec.bootstrap.initdb.database, decoded('POSTGRES_DB'));
+    assert.equal(objects.find((o) => o.kind === 'ConfigMap')?.data.DB_HOST, 'names-db-rw');
+    const backup = objects.find((o) => o.kind === 'CronJob')?.spec.jobTemplate.spec.template.spec.containers[0];
+    assert.equal(backup.env.find((e: { name: string }) => e.name === 'PGHOST')?.value, 'names-db-rw');
+    const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'names-db');
+    for (const [label, value] of Object.entries(policy?.spec.podSelector.matchLabels as Record<string, string>))
+      assert.equal(cluster?.spec.inheritedMetadata.labels[label], value, label);
+    const ports = (rules: { ports: { port: number }[] }[]) => rules.map((rule) => rule.ports.map((p) => p.port).join());
+    assert.deepEqual(ports(policy?.spec.ingress), ['5432', '5432,8000', '8000']);
+    assert.deepEqual(ports(policy?.spec.egress), ['5432,8000', '443,6443', '53,53']);
+  });
+
+  test('HA PostgreSQL is off by default: one StatefulSet, no Cluster', async () => {
+    const objects = await renderChart(CHART);
+    assert.ok(objects.some((o) => o.kind === 'StatefulSet'));
+    assert.ok(!objects.some((o) => o.kind === 'Cluster'));
+    const secret = objects.find((o) => o.kind === 'Secret');
+    assert.deepEqual(Object.keys(secret?.data).sort(), ['POSTGRES_DB', 'POSTGRES_PASSWORD', 'POSTGRES_USER']);
+    await assert.rejects(
+      helmTemplate(CHART, { set: { 'db.ha.enabled': 'true', 'db.ha.instances': '1' } }),
+      /db\.ha\.synchronous\.number must be below db\.ha\.instances/,
+    );
+  });
 });
 
 describe('monitoring', () => {

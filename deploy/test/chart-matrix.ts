@@ -45,6 +45,10 @@ export function chartMatrix(chart: string): MatrixCase[] {
       },
     },
     {
+      name: 'HA PostgreSQL (a CloudNativePG Cluster) with scheduled backups',
+      options: { set: { 'db.ha.enabled': 'true', 'db.backup.enabled': 'true' } },
+    },
+    {
       name: 'ServiceMonitor and PrometheusRule on, scrape annotations off',
       options: { set: { 'metrics.serviceMonitor.enabled': 'true', 'metrics.podAnnotations': 'false' } },
     },

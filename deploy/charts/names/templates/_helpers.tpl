@@ -50,6 +50,12 @@ app.kubernetes.io/component: {{ index . 1 }}
 {{- if .Values.db.auth.existingSecret }}{{ .Values.db.auth.existingSecret }}{{ else }}{{ include "names.object" (list . "secret" "db-credentials") }}{{ end }}
 {{- end }}
 
+{{/* The database's host: the StatefulSet's Service, or the HA Cluster's read-write Service,
+which follows the primary through a failover. */}}
+{{- define "names.dbHost" -}}
+{{- if .Values.db.ha.enabled }}{{ include "names.object" (list . "db" "db") }}-rw{{ else }}{{ include "names.object" (list . "dbService" "db") }}{{ end }}
+{{- end }}
+
 {{- define "names.image" -}}
 {{- $image := index . 0 -}}{{- $root := index . 1 -}}
 {{- printf "%s:%s" $image.repository (default $root.Chart.AppVersion $image.tag) }}
