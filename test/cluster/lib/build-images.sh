@@ -128,9 +128,21 @@ static_image prometheus-operator "quay.io/prometheus-operator/prometheus-operato
 static_image prometheus-config-reloader "quay.io/prometheus-operator/prometheus-config-reloader:$PROMETHEUS_OPERATOR_VERSION" "$BERTH_CACHE/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION/bin/prometheus-config-reloader" 65534 /bin/
 static_image victoria-logs "docker.io/victoriametrics/victoria-logs:$VICTORIALOGS_VERSION" "$BERTH_CACHE/victorialogs-$VICTORIALOGS_VERSION/bin/victoria-logs" 65534
 static_image vlagent "docker.io/victoriametrics/vlagent:$VICTORIALOGS_VERSION" "$BERTH_CACHE/victorialogs-$VICTORIALOGS_VERSION/bin/vlagent" 0
-# The operator runs as /manager and starts every PostgreSQL pod with an init container of its
-# own image that copies that binary (the instance manager) into the pod.
-static_image cloudnative-pg "ghcr.io/cloudnative-pg/cloudnative-pg:${CLOUDNATIVE_PG_VERSION#v}" "$BERTH_CACHE/cloudnative-pg-$CLOUDNATIVE_PG_VERSION/bin/manager" 10001:10001
+# CloudNativePG's operator, laid out as upstream's image: the binary as
+# /operator/manager_<arch>, which the operator looks for to know which architectures it can run
+# instances on (and hashes, to tell a pod's instance manager is current), and /manager, a link
+# to it: the operator runs it, and every PostgreSQL pod's init container copies it into the pod.
+have cloudnative-pg || {
+log "image cloudnative-pg $CLOUDNATIVE_PG_VERSION"
+d="$CTX/cloudnative-pg"; arch=$(go env GOARCH)
+mkdir -p "$d/root/operator"
+cp "$BERTH_CACHE/cloudnative-pg-$CLOUDNATIVE_PG_VERSION/bin/manager" "$d/root/operator/manager_$arch"
+ln -s "operator/manager_$arch" "$d/root/manager"
+printf 'root:x:0:0:root:/:/bin/false\nnonroot:x:10001:10001:nonroot:/:/bin/false\n' > "$d/passwd"
+printf 'FROM scratch\nCOPY passwd /etc/passwd\nCOPY root/ /\nUSER 10001:10001\nENTRYPOINT ["/manager"]\n' > "$d/Containerfile"
+"${BUD[@]}" -f "$d/Containerfile" -t "ghcr.io/cloudnative-pg/cloudnative-pg:${CLOUDNATIVE_PG_VERSION#v}" "$d"
+save cloudnative-pg "ghcr.io/cloudnative-pg/cloudnative-pg:${CLOUDNATIVE_PG_VERSION#v}"
+}
 touch "$OUT/.done"
 build_done "images-$KEY"
 ln -sfn "$OUT" "$BERTH_CACHE/images"
