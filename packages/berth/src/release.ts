@@ -149,6 +149,9 @@ export async function helmStatus(
   };
 }
 
+/** The release's database is a CloudNativePG Cluster (the charts' HA mode), not the single pod berth execs into. */
+export class ClusterDatabaseError extends BerthError {}
+
 /** The running database pod of the release. */
 export async function databasePod(ctx: Context, app: AppDefinition): Promise<{ pod: string; container: string }> {
   if (!app.database) throw new BerthError(`app ${app.name} has no database`, EXIT.usage);
@@ -165,6 +168,15 @@ export async function databasePod(ctx: Context, app: AppDefinition): Promise<{ p
       `no ready database pod for release ${ctx.release(app)} in namespace ${namespace}`,
       EXIT.unhealthy,
       `berth doctor ${app.name}${ctx.namespaceFlag()}`,
+    );
+  }
+  // An instance of the chart's HA mode has none of the POSTGRES_* variables the single pod
+  // has, and may be a replica: pg_dump there would dump the wrong database and succeed.
+  if (pod.metadata.labels?.['cnpg.io/cluster']) {
+    throw new ClusterDatabaseError(
+      `the database of release ${ctx.release(app)} is a CloudNativePG Cluster (HA mode); this works on the single database pod only`,
+      EXIT.usage,
+      `take scheduled backups (${app.database.backupValues}.enabled=true) and restore one with berth restore --scheduled latest --app ${app.name}${ctx.namespaceFlag()}`,
     );
   }
   return { pod: pod.metadata.name, container: app.database.container };

@@ -2,7 +2,8 @@
 // synchronous replication) lose their primary under a stream of acknowledged writes: the
 // primary's pod is deleted, a replica must be promoted and take writes within 30 s, the API
 // pods must ride it out without a restart, every write the API acknowledged must be in the
-// database afterwards, and the scheduled backup job must dump from the new primary.
+// database afterwards, the scheduled backup job must dump from the new primary, and `berth
+// restore --scheduled` must bring that dump back.
 // Namespaces rs-ha (Todo, host todo.ha.local) and rs-ha-names (Names, NodePort 30084), both
 // PodSecurity restricted. Needs the cluster up (test/cluster/up, which runs the operator) and root.
 import assert from 'node:assert/strict';
@@ -322,6 +323,24 @@ for (const app of [todoApp(), namesApp()]) {
       const log = await kubectl(['-n', ns, 'logs', `job/${job}`]);
       assert.match(log, /^wrote \S+\.dump \(\d+ bytes\)$/m, log);
       t.diagnostic(`backup job after the failover: ${log.trim().split('\n').at(-1)}`);
+      const dump = /^wrote (\S+\.dump) /m.exec(log)?.[1] as string;
+
+      // berth restore --scheduled runs that CronJob's pod as a restore Job, also through -rw:
+      // every acknowledged write is there after restoring the dump taken after them.
+      const restored = await berthCli(['restore', '--app', app.name, '-n', ns, '--scheduled', dump, '--json']);
+      assert.equal(restored.code, 0, explainRun(restored));
+      assert.equal(restored.json.restored, dump);
+      const afterRestore = await eventually('the stored writes after the restore', () => app.storedIds());
+      assert.deepEqual(
+        acknowledged.filter(({ id }) => !afterRestore.has(id)),
+        [],
+        'every acknowledged write is in the restored database',
+      );
+      // berth backup execs into the single database pod; with a Cluster it refuses, naming
+      // the way that works, instead of dumping whatever database an instance has.
+      const exec = await berthCli(['backup', '--app', app.name, '-n', ns, '-o', `/tmp/${ns}.dump`]);
+      assert.notEqual(exec.code, 0, explainRun(exec));
+      assert.match(explainRun(exec), /CloudNativePG Cluster \(HA mode\)[\s\S]*berth restore --scheduled/);
     });
   });
 }

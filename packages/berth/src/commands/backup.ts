@@ -5,7 +5,7 @@ import { BerthError, EXIT, type ExitCode } from '../exit-codes.ts';
 import { resolveUserPath, timestampForFile } from '../paths.ts';
 import { run } from '../process.ts';
 import type { BACKUP_OPTIONS, CommandInput, RESTORE_OPTIONS } from '../registry.ts';
-import { databasePod, runFromFile, runToFile } from '../release.ts';
+import { ClusterDatabaseError, databasePod, runFromFile, runToFile } from '../release.ts';
 import { restoreScheduled } from './scheduled-restore.ts';
 
 /**
@@ -183,15 +183,24 @@ async function restoreFromSchedule(ctx: Context, app: AppDefinition, backup: str
   const started = performance.now();
   const { restored } = await restoreScheduled(ctx, app, backup);
   const ms = Math.round(performance.now() - started);
-  const { pod, container } = await databasePod(ctx, app);
-  const counts = await rowCounts(ctx, app, pod, container);
+  // The row counts are read through the single database pod; an HA Cluster's instances are
+  // not that pod (databasePod refuses them), so the restore is reported without them there.
+  const counts = await databasePod(ctx, app).then(
+    ({ pod, container }) => rowCounts(ctx, app, pod, container),
+    (error: unknown) => {
+      if (error instanceof ClusterDatabaseError) return undefined;
+      throw error;
+    },
+  );
   ctx.out.ok(
     `restored ${restored} in ${(ms / 1000).toFixed(1)} s; row counts now: ${
-      Object.entries(counts)
-        .map(([t, n]) => `${t} ${n}`)
-        .join(', ') || 'no tables'
+      counts === undefined
+        ? 'not read (HA Cluster)'
+        : Object.entries(counts)
+            .map(([t, n]) => `${t} ${n}`)
+            .join(', ') || 'no tables'
     }`,
   );
-  ctx.out.result({ restored, ms, counts });
+  ctx.out.result({ restored, ms, ...(counts === undefined ? {} : { counts }) });
   return EXIT.ok;
 }
