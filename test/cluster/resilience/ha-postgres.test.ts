@@ -36,7 +36,9 @@ interface HaApp {
   /** berth up --set values beyond turning HA and the scheduled backups on. */
   sets: string[];
   haValue: string;
-  backupValue: string;
+  /** Scheduled backups on, every minute: the backups' volume (WaitForFirstConsumer on the
+   * test cluster) is bound by the first run, and helm's --wait waits for it to be bound. */
+  backupValues: string[];
   /** The backup CronJob. */
   cronJob: string;
   /** Once before the writes (an account for Todo). */
@@ -80,7 +82,7 @@ function todoApp(): HaApp {
     cluster: 'todo-db',
     sets: [`ingress.host=${host}`, 'config.rateLimits.registerPerAddress=100000'],
     haValue: 'postgresql.ha.enabled=true',
-    backupValue: 'postgresql.backup.enabled=true',
+    backupValues: ['postgresql.backup.enabled=true', 'postgresql.backup.schedule=* * * * *'],
     cronJob: 'todo-db-backup',
     prepare: register,
     async write(n) {
@@ -126,7 +128,7 @@ function namesApp(): HaApp {
     cluster: 'names-db',
     sets: [`web.service.nodePort=${port}`],
     haValue: 'db.ha.enabled=true',
-    backupValue: 'db.backup.enabled=true',
+    backupValues: ['db.backup.enabled=true', 'db.backup.schedule=* * * * *'],
     cronJob: 'names-db-backup',
     async prepare() {},
     async write(n) {
@@ -203,7 +205,7 @@ for (const app of [todoApp(), namesApp()]) {
         `rs-ha-${app.name}`,
         '--timeout',
         '12m',
-        ...[app.haValue, app.backupValue, 'api.autoscaling.enabled=false', 'api.replicas=2', ...app.sets].flatMap(
+        ...[app.haValue, ...app.backupValues, 'api.autoscaling.enabled=false', 'api.replicas=2', ...app.sets].flatMap(
           (value) => ['--set', value],
         ),
         ...BERTH_BUILD_FLAGS,
