@@ -134,7 +134,7 @@ test('from nothing, up gives a Ready node, /readyz ok, pinned version', {
 
 test('a locally built image runs as a 2-replica Deployment behind a ClusterIP Service', {
   timeout: 10 * 60_000,
-}, () => {
+}, async () => {
   sh(
     'buildah',
     ['bud', '--pull=never', '--isolation', 'chroot', '--layers=false', '-t', APP_IMAGE, join(DIR, 'e2e-app')],
@@ -187,18 +187,24 @@ spec:
   k('-n', NS, 'rollout', 'status', 'deploy/web', '--timeout=180s');
   assert.equal(k('-n', NS, 'get', 'deploy', 'web', '-o', 'jsonpath={.status.readyReplicas}'), '2');
   assert.equal(k('-n', NS, 'get', 'svc', 'web', '-o', 'jsonpath={.spec.type}'), 'ClusterIP');
-  const eps = k(
-    '-n',
-    NS,
-    'get',
-    'endpointslices',
-    '-l',
-    'kubernetes.io/service-name=web',
-    '-o',
-    'jsonpath={.items[*].endpoints[*].addresses[0]}',
-  )
-    .split(/\s+/)
-    .filter(Boolean);
+  // The EndpointSlice controller adds a pod shortly after the Deployment counts it Ready.
+  const addresses = () =>
+    k(
+      '-n',
+      NS,
+      'get',
+      'endpointslices',
+      '-l',
+      'kubernetes.io/service-name=web',
+      '-o',
+      'jsonpath={.items[*].endpoints[*].addresses[0]}',
+    )
+      .split(/\s+/)
+      .filter(Boolean);
+  let eps = [];
+  await eventually('two endpoints behind the Service', () => (eps = addresses()).length === 2, 30_000, 500).catch(
+    () => undefined,
+  );
   assert.equal(eps.length, 2, `two endpoints behind the Service, got ${eps}`);
 });
 
