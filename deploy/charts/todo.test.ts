@@ -375,3 +375,13 @@ describe('bad values fail with the name of the value', () => {
     await rejects({ 'redis.auth.password': 'has spaces' }, /redis\/auth\/password/);
   });
 });
+
+test('checksum annotations are quoted strings: a hex digest of digits (and an e) would otherwise be a YAML number', async () => {
+  // The secrets checksum is 16 hex characters of a digest of generated credentials: about one
+  // render in a thousand is all digits or digits around one "e", which the API server refuses
+  // as an annotation ("cannot unmarshal number ... of type string").
+  const manifest = await helmTemplate(CHART, { set: { 'postgresql.backup.enabled': 'true' } });
+  const checksums = manifest.split('\n').filter((line) => /^\s+checksum\/\S+:/.test(line));
+  assert.ok(checksums.length >= 4, checksums.join('\n'));
+  for (const line of checksums) assert.match(line, /^\s+checksum\/\S+: "[0-9a-f]+"$/, line);
+});
