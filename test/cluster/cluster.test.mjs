@@ -201,10 +201,8 @@ spec:
     )
       .split(/\s+/)
       .filter(Boolean);
-  let eps = [];
-  await eventually('two endpoints behind the Service', () => (eps = addresses()).length === 2, 30_000, 500).catch(
-    () => undefined,
-  );
+  let eps = addresses();
+  for (const end = Date.now() + 30_000; eps.length !== 2 && Date.now() < end; eps = addresses()) await sleep(500);
   assert.equal(eps.length, 2, `two endpoints behind the Service, got ${eps}`);
 });
 
