@@ -472,27 +472,40 @@ describe('berth up todo, and the app through the ingress', () => {
     deployed();
     const { token } = await account('hpa');
     for (let i = 0; i < 50; i++) await api('POST', '/api/tasks', { token, body: { title: `task ${i}` } });
-    const replicas = async () =>
-      (
-        await kubectlJson<{ status: { desiredReplicas?: number; currentReplicas?: number } }>([
-          '-n',
-          NS,
-          'get',
-          'hpa',
-          'todo-api',
-          '-o',
-          'json',
-        ])
-      ).status;
-    const before = (await replicas()).currentReplicas ?? 0;
+    type Hpa = {
+      spec: { minReplicas: number };
+      status: {
+        desiredReplicas?: number;
+        currentReplicas?: number;
+        conditions?: { type: string; status: string; reason: string }[];
+      };
+    };
+    const hpa = () => kubectlJson<Hpa>(['-n', NS, 'get', 'hpa', 'todo-api', '-o', 'json']);
+    /** The HPA's replica counts and conditions, for a timeout's message. */
+    const describe = ({ status }: Hpa) =>
+      `current ${status.currentReplicas}, desired ${status.desiredReplicas}; ` +
+      (status.conditions ?? []).map((c) => `${c.type}=${c.status} (${c.reason})`).join(', ');
+    // Start from the HPA at rest: the load of earlier tests may have scaled it out, and a
+    // count taken mid-scale-in would never be seen again (the HPA goes straight to its minimum).
+    const before = await eventually(
+      'the HPA at its minimum before the load',
+      async () => {
+        const now = await hpa();
+        if (now.status.currentReplicas === now.spec.minReplicas && now.status.desiredReplicas === now.spec.minReplicas)
+          return now.spec.minReplicas;
+        throw new Error(describe(now));
+      },
+      300_000,
+    );
     const load = startLoad(`${ingress}/api/tasks?limit=50`, 8, { host: HOST, authorization: `Bearer ${token}` });
     let peak = 0;
     try {
       peak = await eventually(
         'the HPA to want more API replicas',
         async () => {
-          const desired = (await replicas()).desiredReplicas ?? 0;
-          return desired > before ? desired : false;
+          const now = await hpa();
+          if ((now.status.desiredReplicas ?? 0) > before) return now.status.desiredReplicas;
+          throw new Error(describe(now));
         },
         360_000,
       );
@@ -507,8 +520,9 @@ describe('berth up todo, and the app through the ingress', () => {
     const back = await eventually(
       'the HPA to scale back in',
       async () => {
-        const status = await replicas();
-        return status.currentReplicas === before && status.desiredReplicas === before ? before : false;
+        const now = await hpa();
+        if (now.status.currentReplicas === before && now.status.desiredReplicas === before) return before;
+        throw new Error(describe(now));
       },
       420_000,
     );
