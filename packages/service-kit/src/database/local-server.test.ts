@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { StartupError } from '../startup-error.ts';
-import { type LocalServer, startLocalServer } from './local-server.ts';
+import { keepBlankCluster, type LocalServer, startLocalServer } from './local-server.ts';
 
 let dataDir: string;
 before(() => {
@@ -109,5 +109,33 @@ test('a second fresh folder is copied from the blank cluster the first one left,
     ]);
   } finally {
     await again.server.stop();
+  }
+});
+
+test('a blank cluster made ahead of any start (as npm install does) makes the first fresh folder a copy', async () => {
+  const template = join(dataDir, 'made-ahead');
+  const made = await keepBlankCluster({ templateDir: template });
+  assert.ok(made.ok, made.ok ? '' : made.reason);
+  assert.equal(made.made, true);
+  assert.ok(existsSync(join(template, 'PG_VERSION')));
+  assert.deepEqual(
+    readdirSync(dataDir).filter((name) => name.startsWith('made-ahead')),
+    ['made-ahead'],
+    'no work folder is left beside it',
+  );
+  const again = await keepBlankCluster({ templateDir: template });
+  assert.ok(again.ok && again.made === false, 'an existing blank cluster is kept as it is');
+  const folder = join(dataDir, 'first-after-install');
+  mkdirSync(folder);
+  chmodSync(folder, 0o755);
+  const steps: string[] = [];
+  const result = await startLocalServer({ dataDir: folder, templateDir: template, onStep: (step) => steps.push(step) });
+  assert.ok(result.ok, result.ok ? '' : result.reason);
+  try {
+    assert.ok(steps.includes('copying a blank database cluster'), steps.join(', '));
+    const url = await result.server.databaseUrl('names-api');
+    assert.deepEqual(await query(url, 'SELECT 1 AS one'), [{ one: 1 }]);
+  } finally {
+    await result.server.stop();
   }
 });

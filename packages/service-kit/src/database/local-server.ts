@@ -15,6 +15,7 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
+  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -61,7 +62,7 @@ export interface LocalServerOptions {
   /**
    * Where a blank cluster is kept to be copied into fresh folders (copying it and setting the
    * folder's password takes ~0.05 s, initdb ~0.4 s). Default: beside the binaries, in
-   * node_modules/.cache/berth; made by the first start that runs initdb.
+   * node_modules/.cache/berth; made by `npm install` (keepBlankCluster), else by the first start.
    */
   templateDir?: string;
 }
@@ -142,6 +143,97 @@ function serverAccount(): { user: string; uid: number; gid: number } | undefined
   return undefined;
 }
 
+/** How this process runs the server's programs: as itself, or (as root) as the server's account. */
+interface ServerCommands {
+  account: { user: string; uid: number; gid: number } | undefined;
+  /** A program of the binaries' bin folder. */
+  exe: (name: string) => string;
+  /** The command line that runs `command` as the server's account. */
+  asServer: (command: string, args: string[]) => [string, string[]];
+  /** Runs `command` as the server's account; resolves with its stdout. */
+  run: (command: string, args: string[]) => Promise<string>;
+}
+
+function serverCommands(bin: string): ServerCommands | { reason: string } {
+  const account = serverAccount();
+  if (process.getuid?.() === 0 && account === undefined) {
+    return { reason: 'running as root, and there is no unprivileged account to run PostgreSQL as' };
+  }
+  const exe = (name: string) => join(bin, process.platform === 'win32' ? `${name}.exe` : name);
+  const asServer = (command: string, args: string[]): [string, string[]] =>
+    account ? ['runuser', ['-u', account.user, '--', command, ...args]] : [command, args];
+  const run = async (command: string, args: string[]) => {
+    const [file, argv] = asServer(command, args);
+    return (await promisify(execFile)(file, argv, { encoding: 'utf8' })).stdout;
+  };
+  return { account, exe, asServer, run };
+}
+
+/** Creates a cluster in `data` whose only role is the apps' account, with the password in `passwordFile`. */
+function initCluster({ run, exe }: ServerCommands, data: string, passwordFile: string): Promise<string> {
+  return run(exe('initdb'), [
+    '-D',
+    data,
+    '-U',
+    USER,
+    '--pwfile',
+    passwordFile,
+    '-A',
+    'scram-sha-256',
+    '-E',
+    'UTF8',
+    '--locale',
+    'C',
+    // initdb's own fsync of the ~1000 files it writes is most of its time
+    // (0.4 s of 0.8 s here): npm start flushes a new cluster once the apps are up.
+    '--no-sync',
+  ]);
+}
+
+/** Sets the apps' account's password of a stopped cluster, in single-user mode. */
+function setPassword({ asServer, exe }: ServerCommands, folder: string, password: string): Promise<void> {
+  return runWithInput(
+    asServer(exe('postgres'), ['--single', '-D', folder, '-c', 'log_min_messages=warning', 'postgres']),
+    // base64url: nothing to escape inside the quotes
+    `ALTER ROLE ${USER} PASSWORD '${password}';\n`,
+  );
+}
+
+/**
+ * Makes the blank cluster that fresh folders are copied from, if there is none yet, so
+ * that even the first npm start on a machine skips initdb (`npm install` runs this).
+ * Unlike a cluster npm start creates, it is flushed to disk before it is kept.
+ */
+export async function keepBlankCluster(
+  options: { templateDir?: string } = {},
+): Promise<{ ok: true; template: string; made: boolean } | { ok: false; reason: string }> {
+  const found = binaries();
+  if ('reason' in found) return { ok: false, reason: found.reason };
+  const commands = serverCommands(found.bin);
+  if ('reason' in commands) return { ok: false, reason: commands.reason };
+  const template = options.templateDir ?? found.template;
+  if (existsSync(join(template, 'PG_VERSION'))) return { ok: true, template, made: false };
+  mkdirSync(dirname(template), { recursive: true });
+  const work = mkdtempSync(`${template}.initdb-`);
+  try {
+    const passwordFile = join(work, 'password');
+    writeFileSync(passwordFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+    if (commands.account) {
+      chownSync(work, commands.account.uid, commands.account.gid);
+      chownSync(passwordFile, commands.account.uid, commands.account.gid);
+    }
+    const data = join(work, 'data');
+    await initCluster(commands, data, passwordFile);
+    await keepAsTemplate(data, template, commands, { flush: true });
+    return { ok: true, template, made: true };
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    return { ok: false, reason: stderr || (error as Error).message };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -175,17 +267,9 @@ export type PlannedLocalServerResult = { ok: true; planned: PlannedLocalServer }
 export async function planLocalServer(options: LocalServerOptions): Promise<PlannedLocalServerResult> {
   const found = binaries();
   if ('reason' in found) return { ok: false, reason: found.reason };
-  const account = serverAccount();
-  if (process.getuid?.() === 0 && account === undefined) {
-    return { ok: false, reason: 'running as root, and there is no unprivileged account to run PostgreSQL as' };
-  }
-  const exe = (name: string) => join(found.bin, process.platform === 'win32' ? `${name}.exe` : name);
-  const asServer = (command: string, args: string[]): [string, string[]] =>
-    account ? ['runuser', ['-u', account.user, '--', command, ...args]] : [command, args];
-  const run = async (command: string, args: string[]) => {
-    const [file, argv] = asServer(command, args);
-    return (await promisify(execFile)(file, argv, { encoding: 'utf8' })).stdout;
-  };
+  const commands = serverCommands(found.bin);
+  if ('reason' in commands) return { ok: false, reason: commands.reason };
+  const { account } = commands;
 
   const dir = serverDir(options.dataDir);
   const data = join(dir, 'data');
@@ -232,11 +316,8 @@ export async function planLocalServer(options: LocalServerOptions): Promise<Plan
           port,
           urlOf,
           databases,
-          account,
+          commands,
           releaseLock,
-          run,
-          exe,
-          asServer,
           template: options.templateDir ?? found.template,
         }),
     },
@@ -257,49 +338,25 @@ async function startPlanned(plan: {
   port: number;
   urlOf: (name: string) => string;
   databases: string[];
-  account: { user: string; uid: number; gid: number } | undefined;
+  commands: ServerCommands;
   releaseLock: () => void;
-  run: (command: string, args: string[]) => Promise<string>;
-  exe: (name: string) => string;
-  asServer: (command: string, args: string[]) => [string, string[]];
   template: string;
 }): Promise<LocalServerResult> {
-  const { dir, data, passwordFile, created, port, account, releaseLock, run, exe, asServer, template } = plan;
-  const setPassword = (folder: string, password: string) =>
-    runWithInput(
-      asServer(exe('postgres'), ['--single', '-D', folder, '-c', 'log_min_messages=warning', 'postgres']),
-      // base64url: nothing to escape inside the quotes
-      `ALTER ROLE ${USER} PASSWORD '${password}';\n`,
-    );
+  const { dir, data, passwordFile, created, port, commands, releaseLock, template } = plan;
+  const { account, run, exe, asServer } = commands;
   try {
     if (created && existsSync(join(template, 'PG_VERSION'))) {
       plan.onStep?.('copying a blank database cluster');
       rmSync(data, { recursive: true, force: true }); // a copy cut short leaves a partial folder
       cpSync(template, data, { recursive: true });
       ownTree(data, account);
-      await setPassword(data, readFileSync(passwordFile, 'utf8').trim());
+      await setPassword(commands, data, readFileSync(passwordFile, 'utf8').trim());
     } else if (created) {
       plan.onStep?.('creating the database cluster');
       rmSync(data, { recursive: true, force: true }); // an initdb cut short leaves a partial folder
-      await run(exe('initdb'), [
-        '-D',
-        data,
-        '-U',
-        USER,
-        '--pwfile',
-        passwordFile,
-        '-A',
-        'scram-sha-256',
-        '-E',
-        'UTF8',
-        '--locale',
-        'C',
-        // initdb's own fsync of the ~1000 files it writes is most of its time
-        // (0.4 s of 0.8 s here); flushNewCluster does it once the apps are up.
-        '--no-sync',
-      ]);
+      await initCluster(commands, data, passwordFile);
       // a read-only install, say: initdb next time too
-      await keepAsTemplate(data, template, account, setPassword).catch(() => undefined);
+      await keepAsTemplate(data, template, commands).catch(() => undefined);
     } else {
       await stopOrphan(data, run, exe);
     }
@@ -449,21 +506,22 @@ function ownTree(path: string, account: { uid: number; gid: number } | undefined
 /**
  * Keeps a copy of a cluster initdb just made, under a password nobody knows (each copy gets
  * its folder's own), for the next fresh folder. Written beside and renamed into place, so
- * two starts never see half a template.
+ * two starts never see half a template; with `flush`, on disk before it is renamed.
  */
 async function keepAsTemplate(
   data: string,
   template: string,
-  account: { uid: number; gid: number } | undefined,
-  setPassword: (folder: string, password: string) => Promise<void>,
+  commands: ServerCommands,
+  { flush = false } = {},
 ): Promise<void> {
   if (existsSync(template)) return;
   const partial = `${template}.${process.pid}`;
   try {
     mkdirSync(dirname(template), { recursive: true });
     cpSync(data, partial, { recursive: true });
-    ownTree(partial, account);
-    await setPassword(partial, randomBytes(24).toString('base64url'));
+    ownTree(partial, commands.account);
+    await setPassword(commands, partial, randomBytes(24).toString('base64url'));
+    if (flush) await commands.run(commands.exe('initdb'), ['--sync-only', '-D', partial]);
     renameSync(partial, template);
   } finally {
     rmSync(partial, { recursive: true, force: true });
