@@ -266,7 +266,7 @@ test('the Service is reachable from the host through a NodePort', { timeout: 2 *
   assert.equal(hosts.size, 2, `NodePort balances over both replicas: ${[...hosts]}`);
 });
 
-test('StatefulSet with a PVC keeps its data across pod deletion', { timeout: 10 * 60_000 }, () => {
+test('StatefulSet with a PVC keeps its data across pod deletion', { timeout: 10 * 60_000 }, async () => {
   kApply(`
 apiVersion: v1
 kind: Service
@@ -333,8 +333,15 @@ spec:
   psql(`CREATE TABLE IF NOT EXISTS t (v text); INSERT INTO t VALUES ('${marker}');`);
   const uid = k('-n', NS, 'get', 'pod', 'pg-0', '-o', 'jsonpath={.metadata.uid}');
   k('-n', NS, 'delete', 'pod', 'pg-0', '--wait=true');
-  k('-n', NS, 'wait', '--for=condition=Ready', 'pod/pg-0', '--timeout=180s');
-  assert.notEqual(k('-n', NS, 'get', 'pod', 'pg-0', '-o', 'jsonpath={.metadata.uid}'), uid, 'a new pod');
+  // Polled, not `kubectl wait`: that fails at once while the StatefulSet has not recreated the pod yet.
+  await eventually(
+    'a new pg-0, Ready',
+    async () => {
+      const pod = JSON.parse(await kAsync('-n', NS, 'get', 'pod', 'pg-0', '-o', 'json'));
+      return pod.metadata.uid !== uid && pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+    },
+    180_000,
+  );
   assert.equal(psql('SELECT v FROM t;'), marker);
 });
 

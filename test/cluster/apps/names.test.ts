@@ -173,8 +173,19 @@ function phase4(
   test('data is still there after kubectl delete pod postgres-0', async () => {
     const kept = await httpRequest(`${base}/api/names`, 'POST', { name: 'Survives the database pod' });
     assert.equal(kept.status, 201);
+    const uidBefore = await kubectl(['-n', ns, 'get', 'pod', `${names.db}-0`, '-o', 'jsonpath={.metadata.uid}']);
     await kubectl(['-n', ns, 'delete', 'pod', `${names.db}-0`, '--wait=true']);
-    await kubectl(['-n', ns, 'wait', '--for=condition=Ready', `pod/${names.db}-0`, '--timeout=180s']);
+    // Polled, not `kubectl wait`: that fails at once while the StatefulSet has not recreated the pod yet.
+    await eventually('a new database pod, Ready', async () => {
+      const pod = await kubectlJson<{
+        metadata: { uid: string };
+        status: { conditions?: { type: string; status: string }[] };
+      }>(['-n', ns, 'get', 'pod', `${names.db}-0`, '-o', 'json']);
+      return pod.metadata.uid !== uidBefore &&
+        pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')
+        ? true
+        : undefined;
+    });
     const listed = await eventually('the API to answer again', async () => {
       const answer = await httpRequest(`${base}/api/names`);
       return answer.status === 200 ? (JSON.parse(answer.body) as { names: NameRow[] }) : undefined;
@@ -189,6 +200,13 @@ const EXPECTED_WARNINGS: { reason: string; match: RegExp; object?: RegExp; maxCo
     reason: 'Unhealthy',
     match: /Readiness probe failed.*(503|connection refused)/,
     why: 'an API pod is not ready until PostgreSQL accepts connections; readiness saying so is the probe working',
+  },
+  {
+    reason: 'Unhealthy',
+    object: /-api-/,
+    match: /^Readiness probe failed: .*(context deadline exceeded|Client\.Timeout exceeded)/,
+    maxCount: 1,
+    why: "the load tests keep the 2-core node's CPU busy, and one readiness answer can take longer than the probe's 3 s; one timeout per pod cannot make it unready (failureThreshold 2)",
   },
   {
     reason: 'Unhealthy',
@@ -368,11 +386,11 @@ describe('helm install deploy/charts/names', () => {
       '5m',
     ]);
     await kubectl(['-n', ns, 'rollout', 'status', `deployment/${names.api}`, '--timeout=300s']);
-    const afterPods = await eventually('old API pods to go', async () => {
-      const now = await podNames();
-      return now.length === 2 && now.every((pod) => !before.includes(pod)) ? now : undefined;
+    // Every API pod is a new one. Their count is the HPA's: earlier tests' load may have scaled it out.
+    await eventually('old API pods to go', async () => {
+      const now = (await podNames()).filter(Boolean);
+      return now.length > 0 && now.every((pod) => !before.includes(pod)) ? now : undefined;
     });
-    assert.equal(afterPods.length, 2);
     const accepted = await httpRequest(`${base}/api/names`, 'POST', { name: longName });
     assert.equal(accepted.status, 201, accepted.body);
   });

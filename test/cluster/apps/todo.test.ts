@@ -104,7 +104,13 @@ async function tasksOf(token: string, base?: string): Promise<Task[]> {
 }
 
 interface Pod {
-  metadata: { name: string; uid: string; creationTimestamp: string; labels: Record<string, string> };
+  metadata: {
+    name: string;
+    uid: string;
+    creationTimestamp: string;
+    deletionTimestamp?: string;
+    labels: Record<string, string>;
+  };
   status: {
     phase: string;
     podIP?: string;
@@ -119,7 +125,10 @@ async function pods(ns: string, selector: string): Promise<Pod[]> {
   );
 }
 
-const ready = (pod: Pod) => pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+/** Ready and not shutting down: a pod being deleted can still say Ready while it drains. */
+const ready = (pod: Pod) =>
+  !pod.metadata.deletionTimestamp &&
+  (pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false);
 
 /** Seconds from the first pod of the release created to the last one Ready. */
 async function installToReadySeconds(ns: string, release: string): Promise<number> {
@@ -509,14 +518,17 @@ describe('berth up todo, and the app through the ingress', () => {
         },
         360_000,
       );
+      // Still under load: without it the HPA could scale back in before its new pods are Ready.
+      await eventually('the scaled-out pods to be Ready', async () => {
+        const running = (await pods(NS, 'app.kubernetes.io/instance=todo,app.kubernetes.io/component=api')).filter(
+          ready,
+        );
+        return running.length >= peak ? running.length : false;
+      });
     } finally {
       const figures = await load.stop();
       report['HPA load (requests, failed)'] = `${figures.ok}, ${figures.failures.length}`;
     }
-    await eventually('the scaled-out pods to be Ready', async () => {
-      const running = (await pods(NS, 'app.kubernetes.io/instance=todo,app.kubernetes.io/component=api')).filter(ready);
-      return running.length >= peak ? running.length : false;
-    });
     const back = await eventually(
       'the HPA to scale back in',
       async () => {
@@ -534,45 +546,51 @@ describe('berth up todo, and the app through the ingress', () => {
   }, async () => {
     deployed();
     await kubectl(['-n', NS, 'patch', 'hpa', 'todo-api', '--type=merge', '-p', '{"spec":{"minReplicas":3}}']);
-    const apiPods = await eventually('3 Ready API pods', async () => {
-      const running = (await pods(NS, 'app.kubernetes.io/instance=todo,app.kubernetes.io/component=api')).filter(ready);
-      return running.length >= 3 ? running.slice(0, 3) : false;
-    });
-    // Straight to each pod (the host reaches pod addresses on the cluster bridge).
-    const bases = apiPods.map((p) => `http://${p.status.podIP}:8000`);
-    const [a, b, c] = bases as [string, string, string];
-    const { email } = await account('redis', a);
-    const login = await api<{ token: string }>('POST', '/api/auth/login', { body: { email, password }, base: a });
-    const token = login.data.token;
-    for (const base of bases) assert.equal((await api('GET', '/api/auth/me', { token, base })).status, 200);
-    assert.equal((await api('POST', '/api/auth/logout', { token, base: b })).status, 204);
-    for (const base of [a, c]) {
-      assert.equal((await api('GET', '/api/auth/me', { token, base })).status, 401, `signed out on ${base}`);
+    try {
+      const apiPods = await eventually('3 Ready API pods', async () => {
+        const running = (await pods(NS, 'app.kubernetes.io/instance=todo,app.kubernetes.io/component=api')).filter(
+          ready,
+        );
+        return running.length >= 3 ? running.slice(0, 3) : false;
+      });
+      // Straight to each pod (the host reaches pod addresses on the cluster bridge).
+      const bases = apiPods.map((p) => `http://${p.status.podIP}:8000`);
+      const [a, b, c] = bases as [string, string, string];
+      const { email } = await account('redis', a);
+      const login = await api<{ token: string }>('POST', '/api/auth/login', { body: { email, password }, base: a });
+      const token = login.data.token;
+      for (const base of bases) assert.equal((await api('GET', '/api/auth/me', { token, base })).status, 200);
+      assert.equal((await api('POST', '/api/auth/logout', { token, base: b })).status, 204);
+      for (const base of [a, c]) {
+        assert.equal((await api('GET', '/api/auth/me', { token, base })).status, 401, `signed out on ${base}`);
+      }
+      // 5 failures in a row (the chart's default) spread over the 3 pods: the 6th attempt
+      // is refused. Were the count per pod, no pod would have seen more than 2.
+      const victim = (await account('victim', a)).email;
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const base = bases[i % 3] as string;
+        statuses.push(
+          (await api('POST', '/api/auth/login', { body: { email: victim, password: 'wrong guess' }, base })).status,
+        );
+      }
+      assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
+      // Shared through Redis, not merely through the database the API falls back to without it.
+      const keys = await kubectl([
+        '-n',
+        NS,
+        'exec',
+        'todo-redis-0',
+        '--',
+        'sh',
+        '-c',
+        'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli --scan',
+      ]);
+      assert.match(keys, /login:fail:/, 'the failure count is a Redis key');
+    } finally {
+      // the later tests expect the chart's minimum
+      await kubectl(['-n', NS, 'patch', 'hpa', 'todo-api', '--type=merge', '-p', '{"spec":{"minReplicas":2}}']);
     }
-    // 5 failures in a row (the chart's default) spread over the 3 pods: the 6th attempt
-    // is refused. Were the count per pod, no pod would have seen more than 2.
-    const victim = (await account('victim', a)).email;
-    const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) {
-      const base = bases[i % 3] as string;
-      statuses.push(
-        (await api('POST', '/api/auth/login', { body: { email: victim, password: 'wrong guess' }, base })).status,
-      );
-    }
-    assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429]);
-    // Shared through Redis, not merely through the database the API falls back to without it.
-    const keys = await kubectl([
-      '-n',
-      NS,
-      'exec',
-      'todo-redis-0',
-      '--',
-      'sh',
-      '-c',
-      'REDISCLI_AUTH="$REDIS_PASSWORD" redis-cli --scan',
-    ]);
-    assert.match(keys, /login:fail:/, 'the failure count is a Redis key');
-    await kubectl(['-n', NS, 'patch', 'hpa', 'todo-api', '--type=merge', '-p', '{"spec":{"minReplicas":2}}']);
   });
 
   test('tasks survive deleting the PostgreSQL pod and every API pod; no acknowledged write is lost', {

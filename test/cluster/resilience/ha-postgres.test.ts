@@ -223,11 +223,19 @@ for (const app of [todoApp(), namesApp()]) {
       const oldPrimary = initial.currentPrimary as string;
 
       // Synchronous replication is on: both replicas stream, in the quorum of one the primary waits for.
-      const standbys = await psql(
-        oldPrimary,
-        'SELECT application_name, sync_state FROM pg_stat_replication ORDER BY 1',
-      );
-      const syncStates = standbys.split('\n').map((line) => line.split('|')[1]);
+      // A standby still catching up is listed as 'potential', or not yet at all: polled.
+      const replication = () =>
+        psql(oldPrimary, 'SELECT application_name, sync_state FROM pg_stat_replication ORDER BY 1');
+      const statesOf = (rows: string) => rows.split('\n').map((line) => line.split('|')[1]);
+      const standbys = await eventually(
+        'both standbys streaming in the quorum',
+        async () => {
+          const rows = await replication();
+          return statesOf(rows).join() === 'quorum,quorum' ? rows : undefined;
+        },
+        60_000,
+      ).catch(replication);
+      const syncStates = statesOf(standbys);
       assert.deepEqual(syncStates, ['quorum', 'quorum'], `pg_stat_replication on ${oldPrimary}:\n${standbys}`);
       const syncNames = await psql(oldPrimary, 'SHOW synchronous_standby_names');
       assert.match(syncNames, /^ANY 1 \(/, syncNames);

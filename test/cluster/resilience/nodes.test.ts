@@ -236,7 +236,15 @@ async function drainUnderLoad(release: Release, loads: { path: string; headers?:
   assert.ok(refusals > 0, `the PDB refused an eviction while a replacement was not Ready:\n${drained.stderr}`);
   assert.ok(fewestReadyApi >= apiReplicas - 1, `at most one API pod was unavailable (fewest Ready: ${fewestReadyApi})`);
   for (const [component, replicas] of Object.entries(release.deployments)) {
-    const counts = await placement(component, release);
+    // The drain returns once the evicted pods are gone, not once their replacements are Ready.
+    const counts = await eventually(
+      `${component}: every replica Ready on ${FIRST}`,
+      async () => {
+        const now = await placement(component, release);
+        return now[FIRST] === replicas ? now : undefined;
+      },
+      120_000,
+    ).catch(() => placement(component, release));
     assert.equal(counts[SECOND], 0, `${component}: nothing was left on the drained node`);
     assert.equal(counts[FIRST], replicas, `${component}: every replica Ready on ${FIRST}`);
   }
