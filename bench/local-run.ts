@@ -13,15 +13,20 @@
 // "after load" is taken after the load and one sign-up.
 //
 //   npm run bench -- local [--duration 5] [--rounds 2] [--connections 32] [--before main]
+//                          [--first-starts 6]
 //
+// --first-starts N adds N pairs of fresh-folder starts of npm start, alternating: with the
+// blank cluster npm install keeps, and with it moved aside (initdb runs, as on a machine
+// where npm install made none). Printed before the rest.
 // --before <git ref> adds a target: npm start as it is at that ref (its
 // scripts/, on today's apps), to compare a change with what it replaces.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { keepBlankCluster } from '@berth/service-kit/local-server';
 import { freePort, type PostgresServer, startPostgresServer } from '@berth/testkit';
 import autocannon from 'autocannon';
 
@@ -31,6 +36,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     connections: { type: 'string', default: '32' },
     before: { type: 'string' },
+    'first-starts': { type: 'string', default: '0' },
   },
 });
 const duration = Number(values.duration);
@@ -285,6 +291,38 @@ try {
     await stopBerth(run);
   } finally {
     rmSync(warmUp.dataDir, { recursive: true, force: true });
+  }
+
+  const firstStarts = Number(values['first-starts']);
+  if (firstStarts > 0) {
+    const kept = await keepBlankCluster();
+    if (!kept.ok) throw new Error(`no blank cluster to compare with: ${kept.reason}`);
+    const aside = `${kept.template}.bench-aside`;
+    const banners: Record<string, number[]> = { 'blank cluster kept': [], 'none kept (initdb)': [] };
+    for (let i = 0; i < firstStarts; i++) {
+      for (const mode of Object.keys(banners)) {
+        const target = makeTarget(mode, {});
+        const hidden = mode !== 'blank cluster kept';
+        if (hidden) renameSync(kept.template, aside);
+        try {
+          const run = await startBerth(target);
+          banners[mode]?.push((await run.ready).banner);
+          await stopBerth(run);
+        } finally {
+          rmSync(target.dataDir, { recursive: true, force: true });
+          if (hidden) {
+            rmSync(kept.template, { recursive: true, force: true }); // the one this start made
+            renameSync(aside, kept.template);
+          }
+        }
+      }
+    }
+    for (const [mode, times] of Object.entries(banners)) {
+      const sorted = [...times].sort((a, b) => a - b);
+      console.log(
+        `first start, ${mode}: ${times.map(ms).join(' ')}; median ${ms(sorted[Math.floor(sorted.length / 2)] ?? 0)}`,
+      );
+    }
   }
 
   const tokens = new Map<Target, string>();
