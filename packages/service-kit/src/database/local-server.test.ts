@@ -125,6 +125,13 @@ test('a blank cluster made ahead of any start (as npm install does) makes the fi
   );
   const again = await keepBlankCluster({ templateDir: template });
   assert.ok(again.ok && again.made === false, 'an existing blank cluster is kept as it is');
+  const clutter = join(dataDir, 'not-a-cluster');
+  mkdirSync(join(clutter, 'something'), { recursive: true });
+  const refused = await keepBlankCluster({ templateDir: clutter });
+  assert.ok(
+    !refused.ok && /holds no cluster/.test(refused.reason),
+    'a folder in the way is reported, not reported made',
+  );
   const folder = join(dataDir, 'first-after-install');
   mkdirSync(folder);
   chmodSync(folder, 0o755);

@@ -225,6 +225,8 @@ export async function keepBlankCluster(
     const data = join(work, 'data');
     await initCluster(commands, data, passwordFile);
     await keepAsTemplate(data, template, commands, { flush: true });
+    // keepAsTemplate leaves a folder already there as it is
+    if (!existsSync(join(template, 'PG_VERSION'))) return { ok: false, reason: `${template} holds no cluster` };
     return { ok: true, template, made: true };
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
