@@ -138,6 +138,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     throw migration.status === 'rejected' ? migration.reason : (building as PromiseRejectedResult).reason;
   }
   if (migration.value.length > 0) logger.info({ versions: migration.value }, 'applied database migrations');
+  // Before the service listens: readiness then finds the connections open. A database that
+  // has gone since the migrations is readiness's to report, not a reason not to start.
+  await db
+    .warm()
+    .catch((error: unknown) => logger.warn({ err: error }, 'could not open the pool’s minimum of connections'));
   const http = building.value;
   http.health.addCheck('database', () => db.ping(config.READINESS_TIMEOUT_MS));
   http.metrics.watchPool(() => db.stats());

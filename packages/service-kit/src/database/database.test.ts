@@ -101,6 +101,29 @@ describe('two replicas migrating one PostgreSQL server at the same moment', () =
     }
   });
 
+  test('warm() opens DB_POOL_MIN connections to the server before any request needs one', async () => {
+    const serverConnections = async (db: Database) =>
+      (
+        await db.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'berth' AND datname = current_database()",
+        )
+      )[0]?.n ?? 0;
+    const watcher = await open(backend);
+    const before = await serverConnections(watcher);
+    const db = await openDatabase(
+      databaseTarget(parseConfig(z.object(databaseVariables), { ...backend.env, DB_POOL_MIN: '3' }), 'kit-test'),
+      logger,
+    );
+    try {
+      assert.deepEqual(db.stats(), { total: 0, idle: 0, waiting: 0 }, 'a new pool holds no connection');
+      await db.warm();
+      assert.deepEqual(db.stats(), { total: 3, idle: 3, waiting: 0 });
+      assert.equal(await serverConnections(watcher), before + 3, 'the server sees the 3 connections');
+    } finally {
+      await Promise.all([db.close(), watcher.close()]);
+    }
+  });
+
   test('an unreachable server is reported as unavailable, not as a query error', async () => {
     const db = await open(backend);
     await backend.server?.stop();

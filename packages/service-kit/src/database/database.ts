@@ -21,6 +21,8 @@ export interface Database extends Queryable {
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Resolves when the database answers a trivial query within `timeoutMs`. */
   ping(timeoutMs: number): Promise<void>;
+  /** Opens the pool's minimum of connections (DB_POOL_MIN); the embedded database has its one already. */
+  warm(): Promise<void>;
   stats(): PoolStats;
   close(): Promise<void>;
 }

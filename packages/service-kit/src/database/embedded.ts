@@ -56,6 +56,7 @@ export async function openEmbedded(dataDir: string): Promise<Database> {
       checkFiles();
       await db.query('SELECT 1');
     },
+    warm: () => Promise.resolve(),
     // One in-process connection; PGlite queues concurrent queries itself.
     stats: () => ({ total: open ? 1 : 0, idle: open ? 1 : 0, waiting: 0 }),
     async close() {

@@ -5,6 +5,8 @@ import { type Database, DatabaseUnavailableError, guarded, type Queryable, withT
 export interface PostgresOptions {
   connectionString: string;
   maxConnections: number;
+  /** Opened by warm() and never closed for idling. */
+  minConnections: number;
   connectTimeoutMs: number;
   queryTimeoutMs: number;
   logger: Logger;
@@ -15,6 +17,7 @@ export function openPostgres(options: PostgresOptions): Database {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections,
+    min: options.minConnections,
     connectionTimeoutMillis: options.connectTimeoutMs,
     // query_timeout ends the wait here even when the server answers nothing
     // at all (frozen, or a network that drops packets); statement_timeout
@@ -27,7 +30,13 @@ export function openPostgres(options: PostgresOptions): Database {
   // An idle client whose server goes away emits 'error' on the pool; without a
   // listener Node would crash the process. The pool drops that client and
   // readiness reports the outage, so logging is all that is needed here.
-  pool.on('error', (error) => options.logger.warn({ err: error }, 'idle database connection lost'));
+  // The message and code only: pg hangs the whole client (its type parsers and all) on the error.
+  pool.on('error', (error: Error & { code?: string }) =>
+    options.logger.warn(
+      { err: { type: error.name, message: error.message, code: error.code } },
+      'idle database connection lost',
+    ),
+  );
 
   const run = (client: pg.Pool | pg.PoolClient): Queryable => ({
     query: (sql, params) => guarded(async () => (await client.query(sql, params as unknown[])).rows),
@@ -62,6 +71,12 @@ export function openPostgres(options: PostgresOptions): Database {
       }
     },
     ping: (timeoutMs) => withTimeout(queries.query('SELECT 1'), timeoutMs),
+    async warm() {
+      const clients = await Promise.all(
+        Array.from({ length: options.minConnections }, () => guarded(() => pool.connect())),
+      );
+      for (const client of clients) client.release();
+    },
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };

@@ -40,3 +40,12 @@ test('with nothing set, each service gets its own embedded database under DATA_D
   });
   assert.deepEqual(targetFor({}), { kind: 'embedded', dataDir: resolve('.data', 'names-api') });
 });
+
+test('DB_POOL_MIN (2 unless set) reaches the pool; more than DB_POOL_MAX is refused, naming both', () => {
+  const target = targetFor({ DATABASE_URL: 'postgres://a@one/db' });
+  assert.equal(target.kind === 'postgres' && target.minConnections, 2);
+  assert.throws(
+    () => targetFor({ DATABASE_URL: 'postgres://a@one/db', DB_POOL_MIN: '6', DB_POOL_MAX: '5' }),
+    /DB_POOL_MIN: must not be more than DB_POOL_MAX \(5\)/,
+  );
+});

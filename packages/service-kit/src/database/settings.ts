@@ -17,6 +17,10 @@ export const databaseVariables = {
   POSTGRES_USER: env.optionalString(),
   POSTGRES_PASSWORD: env.optionalString(),
   DB_POOL_MAX: env.integer({ default: 10, min: 1, max: 100 }),
+  // Connections opened before the service reports ready and kept however long they idle:
+  // a new pod's first requests, and the first after a quiet spell, find one open instead
+  // of paying for TCP, a server process and SCRAM while the pod's CPU is at its busiest.
+  DB_POOL_MIN: env.integer({ default: 2, min: 0, max: 100 }),
   DB_CONNECT_TIMEOUT_MS: env.integer({ default: 5000, min: 100, max: 120_000 }),
   // Longest wait for one statement's answer. With DB_CONNECT_TIMEOUT_MS it
   // bounds a request whose database stopped answering: 503 within their sum.
@@ -34,6 +38,13 @@ export function checkDatabaseVariables(config: DatabaseVariables, ctx: z.Refinem
       ctx.addIssue({ code: 'custom', path: [name], message: 'must be a postgres:// or postgresql:// URL' });
     }
   }
+  if (config.DB_POOL_MIN > config.DB_POOL_MAX) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DB_POOL_MIN'],
+      message: `must not be more than DB_POOL_MAX (${config.DB_POOL_MAX})`,
+    });
+  }
   if (config.DATABASE_URL === undefined && config.DB_URL === undefined && config.DB_HOST !== undefined) {
     for (const name of ['DB_NAME', 'POSTGRES_USER', 'POSTGRES_PASSWORD'] as const) {
       if (config[name] === undefined) {
@@ -48,6 +59,7 @@ export type DatabaseTarget =
       kind: 'postgres';
       connectionString: string;
       maxConnections: number;
+      minConnections: number;
       connectTimeoutMs: number;
       queryTimeoutMs: number;
     }
@@ -56,6 +68,7 @@ export type DatabaseTarget =
 export function databaseTarget(config: DatabaseVariables, service: string): DatabaseTarget {
   const pool = {
     maxConnections: config.DB_POOL_MAX,
+    minConnections: config.DB_POOL_MIN,
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
     queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
   };
