@@ -41,9 +41,15 @@ test('with nothing set, each service gets its own embedded database under DATA_D
   assert.deepEqual(targetFor({}), { kind: 'embedded', dataDir: resolve('.data', 'names-api') });
 });
 
-test('DB_POOL_MIN (2 unless set) reaches the pool; more than DB_POOL_MAX is refused, naming both', () => {
-  const target = targetFor({ DATABASE_URL: 'postgres://a@one/db' });
-  assert.equal(target.kind === 'postgres' && target.minConnections, 2);
+test('DB_POOL_MIN (unset: 2, or DB_POOL_MAX if smaller) reaches the pool; more than DB_POOL_MAX is refused', () => {
+  const min = (vars: Record<string, string>) => {
+    const target = targetFor({ DATABASE_URL: 'postgres://a@one/db', ...vars });
+    return target.kind === 'postgres' && target.minConnections;
+  };
+  assert.equal(min({}), 2);
+  assert.equal(min({ DB_POOL_MAX: '1' }), 1, 'a pool of one, as before DB_POOL_MIN existed');
+  assert.equal(min({ DB_POOL_MIN: '0' }), 0);
+  assert.equal(min({ DB_POOL_MIN: '5', DB_POOL_MAX: '5' }), 5);
   assert.throws(
     () => targetFor({ DATABASE_URL: 'postgres://a@one/db', DB_POOL_MIN: '6', DB_POOL_MAX: '5' }),
     /DB_POOL_MIN: must not be more than DB_POOL_MAX \(5\)/,

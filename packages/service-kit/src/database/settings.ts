@@ -20,7 +20,8 @@ export const databaseVariables = {
   // Connections opened before the service reports ready and kept however long they idle:
   // a new pod's first requests, and the first after a quiet spell, find one open instead
   // of paying for TCP, a server process and SCRAM while the pod's CPU is at its busiest.
-  DB_POOL_MIN: env.integer({ default: 2, min: 0, max: 100 }),
+  // Unset: 2, or DB_POOL_MAX when that is smaller.
+  DB_POOL_MIN: env.integer({ min: 0, max: 100 }).optional(),
   DB_CONNECT_TIMEOUT_MS: env.integer({ default: 5000, min: 100, max: 120_000 }),
   // Longest wait for one statement's answer. With DB_CONNECT_TIMEOUT_MS it
   // bounds a request whose database stopped answering: 503 within their sum.
@@ -38,7 +39,7 @@ export function checkDatabaseVariables(config: DatabaseVariables, ctx: z.Refinem
       ctx.addIssue({ code: 'custom', path: [name], message: 'must be a postgres:// or postgresql:// URL' });
     }
   }
-  if (config.DB_POOL_MIN > config.DB_POOL_MAX) {
+  if (config.DB_POOL_MIN !== undefined && config.DB_POOL_MIN > config.DB_POOL_MAX) {
     ctx.addIssue({
       code: 'custom',
       path: ['DB_POOL_MIN'],
@@ -68,7 +69,7 @@ export type DatabaseTarget =
 export function databaseTarget(config: DatabaseVariables, service: string): DatabaseTarget {
   const pool = {
     maxConnections: config.DB_POOL_MAX,
-    minConnections: config.DB_POOL_MIN,
+    minConnections: config.DB_POOL_MIN ?? Math.min(2, config.DB_POOL_MAX),
     connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
     queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
   };
