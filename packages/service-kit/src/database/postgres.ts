@@ -72,10 +72,13 @@ export function openPostgres(options: PostgresOptions): Database {
     },
     ping: (timeoutMs) => withTimeout(queries.query('SELECT 1'), timeoutMs),
     async warm() {
-      const clients = await Promise.all(
+      const opened = await Promise.allSettled(
         Array.from({ length: options.minConnections }, () => guarded(() => pool.connect())),
       );
-      for (const client of clients) client.release();
+      // Every connection that opened goes back to the pool, even when another did not.
+      for (const result of opened) if (result.status === 'fulfilled') result.value.release();
+      const failed = opened.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
     },
     stats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
