@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -38,20 +38,23 @@ test('BERTH_LOCAL_DATABASE=pglite chooses embedded PGlite', () => {
   assert.equal(checkDatabaseChoice(apps, { BERTH_LOCAL_DATABASE: 'pglite' }).choice, 'pglite');
 });
 
-test("each app's database URL is known while the local server is still starting, and answers once it is ready", async () => {
+test("each app's database URL is known before the local server starts, and answers once it has", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-databases-'));
   chmodSync(dataDir, 0o755); // run as root, the server runs as an unprivileged account
   const databases = await claimLocalDatabases({ dataDir, apps, env: {}, say: () => {} }).plan();
   try {
     const url = databases.envFor('todo-api').DATABASE_URL;
     assert.match(url ?? '', /^postgresql:\/\/berth:[^@]+@127\.0\.0\.1:\d+\/todo-api$/);
+    assert.equal(existsSync(join(dataDir, 'postgres/data')), false, 'nothing is put in the folder before start()');
+    const started = databases.start();
+    assert.equal(databases.start(), started, 'a second start() is the same start');
     let ready = false;
-    void databases.ready.then(() => {
+    void started.then(() => {
       ready = true;
     });
-    await new Promise((resolve) => setImmediate(resolve)); // a settled `ready` has run its callbacks by now
-    assert.equal(ready, false, 'the apps can be started before the server (initdb) is done');
-    await databases.ready;
+    await new Promise((resolve) => setImmediate(resolve)); // a settled start has run its callbacks by now
+    assert.equal(ready, false, 'the apps can be started before the server is ready');
+    await started;
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
@@ -62,6 +65,19 @@ test("each app's database URL is known while the local server is still starting,
     }
   } finally {
     await databases.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a start called off before the server started gives the data folder back', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-databases-'));
+  chmodSync(dataDir, 0o755);
+  try {
+    const first = await claimLocalDatabases({ dataDir, apps, env: {}, say: () => {} }).plan();
+    await first.stop();
+    const second = await claimLocalDatabases({ dataDir, apps, env: {}, say: () => {} }).plan();
+    await second.stop();
+  } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -23,10 +23,13 @@ export interface LocalDatabases {
   /** The variables that give the app its database (none: embedded PGlite); known before the server runs. */
   envFor(name: string): Record<string, string>;
   /**
-   * Resolves once the local server answers with every app's database (at
-   * once without one); rejects with the reason it could not start.
+   * Starts the local server (once; later calls return the same promise) and
+   * resolves once it answers with every app's database (at once without
+   * one); rejects with the reason it could not start. Call it after
+   * launching the apps: filling a fresh folder holds this process for a
+   * moment, which the apps spend loading their code.
    */
-  readonly ready: Promise<void>;
+  start(): Promise<void>;
   /** Puts a local server's new cluster on disk (LocalServer.flushNewCluster); call it once the apps are up. */
   flushNewCluster(): Promise<void>;
   /** Stops the local server, if one was started; safe to call more than once. */
@@ -111,30 +114,37 @@ export function claimLocalDatabases(options: {
       }
 
       let server: LocalServer | undefined;
-      const ready = planned
-        ? planned.start(local.map((app) => app.name)).then((result) => {
-            if (!result.ok) throw new Error(result.reason);
-            server = result.server;
-          })
-        : Promise.resolve();
+      let ready: Promise<void> | undefined;
+      const start = () => {
+        ready ??= planned
+          ? planned.start(local.map((app) => app.name)).then((result) => {
+              if (!result.ok) throw new Error(result.reason);
+              server = result.server;
+            })
+          : Promise.resolve();
+        return ready;
+      };
       let stopped: Promise<void> | undefined;
       return {
         envFor: (name): Record<string, string> => {
           const url = urls.get(name);
           return url ? { DATABASE_URL: url } : {};
         },
-        ready,
+        start,
         flushNewCluster: () =>
-          ready.then(
+          (ready ?? Promise.resolve()).then(
             () => server?.flushNewCluster(),
             () => undefined,
           ),
         stop: () => {
-          // A server still starting is stopped once it has started.
-          stopped ??= ready.then(
-            () => server?.stop(),
-            () => undefined,
-          );
+          // A server still starting is stopped once it has started; one never started holds
+          // only the folder's lock.
+          stopped ??= ready
+            ? ready.then(
+                () => server?.stop(),
+                () => undefined,
+              )
+            : Promise.resolve(planned?.release());
           return stopped;
         },
       };
