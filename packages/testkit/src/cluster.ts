@@ -128,6 +128,16 @@ export async function applyMonitoringCrds(): Promise<void> {
   ]);
 }
 
+/**
+ * The lines of a database pod's current log where the server turned a client away for a role
+ * or database that does not exist: what a probe asking as the wrong role leaves, every few
+ * seconds. A healthy install has none.
+ */
+export async function unknownRoleRefusals(namespace: string, pod: string): Promise<string[]> {
+  const log = await kubectl(['-n', namespace, 'logs', pod]);
+  return log.split('\n').filter((line) => /FATAL: .*(role|database) ".*" does not exist/.test(line));
+}
+
 export async function kubectlJson<T = { items: Record<string, unknown>[] }>(args: string[]): Promise<T> {
   return JSON.parse(await kubectl([...args, '-o', 'json'])) as T;
 }

@@ -24,6 +24,7 @@ import {
   run,
   startLoad,
   tagImage,
+  unknownRoleRefusals,
 } from '@berth/testkit/cluster';
 import { chartMatrix } from '../../../deploy/test/chart-matrix.ts';
 
@@ -407,6 +408,11 @@ describe('helm install deploy/charts/names', () => {
     ]);
     assert.equal(password, installedPassword);
     assert.match(Buffer.from(password, 'base64').toString(), /^[A-Za-z0-9]{32}$/);
+  });
+
+  test("the database turns no client away for an unknown role (its probes ask as the app's role)", async () => {
+    // The probes run every few seconds: the log since the pod last started holds many of them.
+    assert.deepEqual(await unknownRoleRefusals(ns, `${names.db}-0`), []);
   });
 
   test('no Warning events other than the expected, explained ones', async () => {

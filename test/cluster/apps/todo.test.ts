@@ -31,6 +31,7 @@ import {
   restrictedNamespace,
   run,
   startLoad,
+  unknownRoleRefusals,
 } from '@berth/testkit/cluster';
 import * as web from '../../../apps/todo/web/test/stack.ts';
 import { todoChartMatrix } from '../../../deploy/test/chart-matrix.ts';
@@ -591,6 +592,12 @@ describe('berth up todo, and the app through the ingress', () => {
       // the later tests expect the chart's minimum
       await kubectl(['-n', NS, 'patch', 'hpa', 'todo-api', '--type=merge', '-p', '{"spec":{"minReplicas":2}}']);
     }
+  });
+
+  test("the database turns no client away for an unknown role (its probes ask as the app's role)", async () => {
+    deployed();
+    // The probes run every few seconds: the log since the pod started holds many of them.
+    assert.deepEqual(await unknownRoleRefusals(NS, 'todo-db-0'), []);
   });
 
   test('tasks survive deleting the PostgreSQL pod and every API pod; no acknowledged write is lost', {
