@@ -15,9 +15,10 @@
 //   npm run bench -- local [--duration 5] [--rounds 2] [--connections 32] [--before main]
 //                          [--first-starts 6]
 //
-// --first-starts N adds N pairs of fresh-folder starts of npm start, alternating: with the
-// blank cluster npm install keeps, and with it moved aside (initdb runs, as on a machine
-// where npm install made none). Printed before the rest.
+// --first-starts N adds N rounds of fresh-folder starts of npm start, alternating: taking the
+// spare cluster npm install keeps, copying the blank cluster it keeps (the spare moved
+// aside), and with both moved aside (initdb runs, as on a machine where npm install made
+// none). Printed before the rest.
 // --before <git ref> adds a target: npm start as it is at that ref (its
 // scripts/, on today's apps), to compare a change with what it replaces.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
@@ -297,22 +298,27 @@ try {
   if (firstStarts > 0) {
     const kept = await keepBlankCluster();
     if (!kept.ok) throw new Error(`no blank cluster to compare with: ${kept.reason}`);
-    const aside = `${kept.template}.bench-aside`;
-    const banners: Record<string, number[]> = { 'blank cluster kept': [], 'none kept (initdb)': [] };
+    const spare = `${kept.template}.spare`;
+    // What each mode moves aside for its start (and puts back after it, removing what that start made).
+    const hidden: Record<string, string[]> = {
+      'spare taken': [],
+      'copied from the blank cluster': [spare],
+      'none kept (initdb)': [spare, kept.template],
+    };
+    const banners: Record<string, number[]> = Object.fromEntries(Object.keys(hidden).map((mode) => [mode, []]));
     for (let i = 0; i < firstStarts; i++) {
-      for (const mode of Object.keys(banners)) {
+      for (const [mode, folders] of Object.entries(hidden)) {
         const target = makeTarget(mode, {});
-        const hidden = mode !== 'blank cluster kept';
-        if (hidden) renameSync(kept.template, aside);
+        for (const folder of folders) renameSync(folder, `${folder}.bench-aside`);
         try {
           const run = await startBerth(target);
           banners[mode]?.push((await run.ready).banner);
           await stopBerth(run);
         } finally {
           rmSync(target.dataDir, { recursive: true, force: true });
-          if (hidden) {
-            rmSync(kept.template, { recursive: true, force: true }); // the one this start made
-            renameSync(aside, kept.template);
+          for (const folder of folders) {
+            rmSync(folder, { recursive: true, force: true }); // the one this start made
+            renameSync(`${folder}.bench-aside`, folder);
           }
         }
       }

@@ -280,7 +280,8 @@ if (ready.every(Boolean)) {
   for (const app of apps.filter((each) => each.url.kind === 'endpoint')) console.log(line(app));
   console.log('\nPress Ctrl-C to stop. Request logs: BERTH_LOG_REQUESTS=1 npm start');
 }
-// Off the start-up path: a new database cluster is put on disk once everything is up.
-databases.flushNewCluster().catch((error: Error) => {
+// Off the start-up path: a new database cluster is put on disk once everything is up (and
+// the next fresh folder's cluster made ready).
+databases.finishFreshStart().catch((error: Error) => {
   console.error(`The new database cluster could not be flushed to disk: ${error.message}`);
 });

@@ -30,8 +30,8 @@ export interface LocalDatabases {
    * moment, which the apps spend loading their code.
    */
   start(): Promise<void>;
-  /** Puts a local server's new cluster on disk (LocalServer.flushNewCluster); call it once the apps are up. */
-  flushNewCluster(): Promise<void>;
+  /** What a fresh folder's start leaves until the apps are up (LocalServer.finishFreshStart): call it then. */
+  finishFreshStart(): Promise<void>;
   /** Stops the local server, if one was started; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -131,9 +131,9 @@ export function claimLocalDatabases(options: {
           return url ? { DATABASE_URL: url } : {};
         },
         start,
-        flushNewCluster: () =>
+        finishFreshStart: () =>
           (ready ?? Promise.resolve()).then(
-            () => server?.flushNewCluster(),
+            () => server?.finishFreshStart(),
             () => undefined,
           ),
         stop: () => {

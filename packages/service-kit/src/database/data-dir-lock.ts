@@ -31,7 +31,8 @@ export function lockDataDir(dataDir: string): () => void {
   throw new Error(`Could not lock ${lockFile}`);
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this pid exists (one of another user's counts). */
+export function isRunning(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);

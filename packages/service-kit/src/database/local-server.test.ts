@@ -41,7 +41,7 @@ test('a fresh folder gets a PostgreSQL 15 server with a database per app; what w
     await query(url, 'CREATE TABLE kept (label text)');
     await query(url, 'INSERT INTO kept VALUES ($1)', ['still here']);
     assert.notEqual(await first.databaseUrl('todo-api'), url, 'each app its own database');
-    await first.flushNewCluster(); // initdb wrote without fsync: the files go to disk now, beside the running server
+    await first.finishFreshStart(); // initdb wrote without fsync: the files go to disk now, beside the running server
   } finally {
     await first.stop();
   }
@@ -96,7 +96,7 @@ test('a second fresh folder is copied from the blank cluster the first one left,
     const borrowed = new URL(secondUrl.href);
     borrowed.password = firstUrl.password;
     await assert.rejects(query(borrowed.href, 'SELECT 1'), /password authentication failed/);
-    await second.server.flushNewCluster();
+    await second.server.finishFreshStart();
   } finally {
     await first.server.stop();
     await second.server.stop();
@@ -112,16 +112,21 @@ test('a second fresh folder is copied from the blank cluster the first one left,
   }
 });
 
-test('a blank cluster made ahead of any start (as npm install does) makes the first fresh folder a copy', async () => {
+test('npm install makes a blank cluster and its spare: a fresh folder takes the spare, the next copies, the spare is made again', async () => {
   const template = join(dataDir, 'made-ahead');
+  const abandoned = `${template}.spare.${deadPid()}`; // a start killed while it made a spare
+  mkdirSync(join(abandoned, 'base'), { recursive: true });
   const made = await keepBlankCluster({ templateDir: template });
   assert.ok(made.ok, made.ok ? '' : made.reason);
   assert.equal(made.made, true);
   assert.ok(existsSync(join(template, 'PG_VERSION')));
+  assert.ok(existsSync(join(`${template}.spare`, 'PG_VERSION')));
   assert.deepEqual(
-    readdirSync(dataDir).filter((name) => name.startsWith('made-ahead')),
-    ['made-ahead'],
-    'no work folder is left beside it',
+    readdirSync(dataDir)
+      .filter((name) => name.startsWith('made-ahead'))
+      .sort(),
+    ['made-ahead', 'made-ahead.spare'],
+    'no work folder is left beside them, and an abandoned one is removed',
   );
   const again = await keepBlankCluster({ templateDir: template });
   assert.ok(again.ok && again.made === false, 'an existing blank cluster is kept as it is');
@@ -132,17 +137,49 @@ test('a blank cluster made ahead of any start (as npm install does) makes the fi
     !refused.ok && /holds no cluster/.test(refused.reason),
     'a folder in the way is reported, not reported made',
   );
-  const folder = join(dataDir, 'first-after-install');
-  mkdirSync(folder);
-  chmodSync(folder, 0o755);
-  const steps: string[] = [];
-  const result = await startLocalServer({ dataDir: folder, templateDir: template, onStep: (step) => steps.push(step) });
-  assert.ok(result.ok, result.ok ? '' : result.reason);
+
+  const begin = async (name: string) => {
+    const folder = join(dataDir, name);
+    mkdirSync(folder);
+    chmodSync(folder, 0o755);
+    const steps: string[] = [];
+    const result = await startLocalServer({
+      dataDir: folder,
+      templateDir: template,
+      onStep: (step) => steps.push(step),
+    });
+    assert.ok(result.ok, result.ok ? '' : result.reason);
+    return { server: result.server, steps };
+  };
+  const first = await begin('takes-the-spare');
+  const second = await begin('copies');
   try {
-    assert.ok(steps.includes('copying a blank database cluster'), steps.join(', '));
-    const url = await result.server.databaseUrl('names-api');
-    assert.deepEqual(await query(url, 'SELECT 1 AS one'), [{ one: 1 }]);
+    assert.ok(first.steps.includes('taking the blank database cluster made ahead'), first.steps.join(', '));
+    assert.ok(second.steps.includes('copying a blank database cluster'), second.steps.join(', '));
+    const firstUrl = new URL(await first.server.databaseUrl('names-api'));
+    const secondUrl = new URL(await second.server.databaseUrl('names-api'));
+    assert.deepEqual(await query(firstUrl.href, 'SELECT 1 AS one'), [{ one: 1 }]);
+    assert.deepEqual(await query(secondUrl.href, 'SELECT 1 AS one'), [{ one: 1 }]);
+    // the spare answers to its folder's own password only
+    const borrowed = new URL(firstUrl.href);
+    borrowed.password = secondUrl.password;
+    await assert.rejects(query(borrowed.href, 'SELECT 1'), /password authentication failed/);
+    assert.equal(existsSync(`${template}.spare`), false, 'taken');
+    await first.server.finishFreshStart();
+    assert.ok(existsSync(join(`${template}.spare`, 'PG_VERSION')), 'made again once the apps are up');
   } finally {
-    await result.server.stop();
+    await first.server.stop();
+    await second.server.stop();
   }
 });
+
+/** A pid no process has. */
+function deadPid(): number {
+  for (let pid = 4_000_000; ; pid--) {
+    try {
+      process.kill(pid, 0);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return pid;
+    }
+  }
+}
