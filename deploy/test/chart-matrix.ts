@@ -49,6 +49,32 @@ export function chartMatrix(chart: string): MatrixCase[] {
       options: { set: { 'db.ha.enabled': 'true', 'db.backup.enabled': 'true' } },
     },
     {
+      name: 'HA PostgreSQL with base backups and the WAL archive in an object store',
+      options: {
+        set: {
+          'db.ha.enabled': 'true',
+          'db.ha.backup.enabled': 'true',
+          'db.ha.objectStore.destinationPath': 's3://backups/berth',
+          'db.ha.objectStore.endpointURL': 'http://s3.object-store.svc:9000',
+          'db.ha.objectStore.credentials.existingSecret': 'object-store-credentials',
+        },
+      },
+    },
+    {
+      name: 'HA PostgreSQL recovered to a point in time, archiving to a new folder',
+      options: {
+        set: {
+          'db.ha.enabled': 'true',
+          'db.ha.backup.enabled': 'true',
+          'db.ha.backup.serverName': 'recovered',
+          'db.ha.recovery.enabled': 'true',
+          'db.ha.recovery.targetTime': '2026-12-07T03:10:00Z',
+          'db.ha.objectStore.destinationPath': 's3://backups/berth',
+          'db.ha.objectStore.credentials.existingSecret': 'object-store-credentials',
+        },
+      },
+    },
+    {
       name: 'ServiceMonitor and PrometheusRule on, scrape annotations off',
       options: { set: { 'metrics.serviceMonitor.enabled': 'true', 'metrics.podAnnotations': 'false' } },
     },
@@ -122,6 +148,32 @@ export function todoChartMatrix(chart: string): MatrixCase[] {
     {
       name: 'HA PostgreSQL (a CloudNativePG Cluster) with scheduled backups',
       options: { set: { 'postgresql.ha.enabled': 'true', 'postgresql.backup.enabled': 'true' } },
+    },
+    {
+      name: 'HA PostgreSQL with base backups and the WAL archive in an object store',
+      options: {
+        set: {
+          'postgresql.ha.enabled': 'true',
+          'postgresql.ha.backup.enabled': 'true',
+          'postgresql.ha.objectStore.destinationPath': 's3://backups/berth',
+          'postgresql.ha.objectStore.endpointURL': 'http://s3.object-store.svc:9000',
+          'postgresql.ha.objectStore.credentials.existingSecret': 'object-store-credentials',
+        },
+      },
+    },
+    {
+      name: 'HA PostgreSQL recovered to a point in time, archiving to a new folder',
+      options: {
+        set: {
+          'postgresql.ha.enabled': 'true',
+          'postgresql.ha.backup.enabled': 'true',
+          'postgresql.ha.backup.serverName': 'recovered',
+          'postgresql.ha.recovery.enabled': 'true',
+          'postgresql.ha.recovery.targetTime': '2026-12-07T03:10:00Z',
+          'postgresql.ha.objectStore.destinationPath': 's3://backups/berth',
+          'postgresql.ha.objectStore.credentials.existingSecret': 'object-store-credentials',
+        },
+      },
     },
     {
       name: 'Ingress off, NodePort web, autoscaling, PDB and NetworkPolicies off',
