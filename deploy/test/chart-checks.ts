@@ -169,7 +169,8 @@ export async function assertBackupJobKeeps(objects: K8sObject[], keep: number): 
  * time instead of initdb. Values that would lose or mix up backups are refused.
  */
 export async function assertObjectStoreBackups(chart: string, prefix: string, clusterName: string): Promise<void> {
-  const render = (set: Record<string, string>) => renderChart(chart, { set: { [`${prefix}.enabled`]: 'true', ...set } });
+  const render = (set: Record<string, string>) =>
+    renderChart(chart, { set: { [`${prefix}.enabled`]: 'true', ...set } });
   const store = {
     [`${prefix}.objectStore.destinationPath`]: 's3://backups/berth',
     [`${prefix}.objectStore.endpointURL`]: 'http://s3.object-store.svc:9000',
@@ -187,7 +188,11 @@ export async function assertObjectStoreBackups(chart: string, prefix: string, cl
   assert.ok(!plain.some((o) => o.kind === 'ScheduledBackup'));
   assert.ok(!dbEgressPorts(plain).includes('9000'));
 
-  const backedUp = await render({ ...store, [`${prefix}.backup.enabled`]: 'true', [`${prefix}.backup.archiveTimeout`]: '10s' });
+  const backedUp = await render({
+    ...store,
+    [`${prefix}.backup.enabled`]: 'true',
+    [`${prefix}.backup.archiveTimeout`]: '10s',
+  });
   const cluster = clusterOf(backedUp);
   assert.equal(cluster?.spec.backup.retentionPolicy, '7d');
   const archive = cluster?.spec.backup.barmanObjectStore;
