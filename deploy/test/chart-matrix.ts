@@ -10,7 +10,15 @@ export interface MatrixCase {
   options: RenderOptions;
   /** kube-score checks this case switches off on purpose, with the reason. */
   expectedFindings?: Record<string, string>;
+  /** Warnings the API server gives for this case, each by a part of its text, with the reason. */
+  expectedWarnings?: Record<string, string>;
 }
+
+/** CloudNativePG 1.30's admission webhook warns about every use of barmanObjectStore. */
+const IN_TREE_BARMAN_CLOUD: Record<string, string> = {
+  'Native support for Barman Cloud backups and recovery is deprecated':
+    'the charts use the in-tree barmanObjectStore of CloudNativePG 1.30 (the version the test cluster runs); 1.31 removes it for a Barman Cloud plugin',
+};
 
 export function chartMatrix(chart: string): MatrixCase[] {
   const values = (file: string) => ({ valuesFiles: [join(chart, file)] });
@@ -50,6 +58,7 @@ export function chartMatrix(chart: string): MatrixCase[] {
     },
     {
       name: 'HA PostgreSQL with base backups and the WAL archive in an object store',
+      expectedWarnings: IN_TREE_BARMAN_CLOUD,
       options: {
         set: {
           'db.ha.enabled': 'true',
@@ -62,6 +71,7 @@ export function chartMatrix(chart: string): MatrixCase[] {
     },
     {
       name: 'HA PostgreSQL recovered to a point in time, archiving to a new folder',
+      expectedWarnings: IN_TREE_BARMAN_CLOUD,
       options: {
         set: {
           'db.ha.enabled': 'true',
@@ -151,6 +161,7 @@ export function todoChartMatrix(chart: string): MatrixCase[] {
     },
     {
       name: 'HA PostgreSQL with base backups and the WAL archive in an object store',
+      expectedWarnings: IN_TREE_BARMAN_CLOUD,
       options: {
         set: {
           'postgresql.ha.enabled': 'true',
@@ -163,6 +174,7 @@ export function todoChartMatrix(chart: string): MatrixCase[] {
     },
     {
       name: 'HA PostgreSQL recovered to a point in time, archiving to a new folder',
+      expectedWarnings: IN_TREE_BARMAN_CLOUD,
       options: {
         set: {
           'postgresql.ha.enabled': 'true',
