@@ -21,7 +21,7 @@ import {
   berthCli,
   eventually,
   explainRun,
-  httpRequest,
+  httpJson,
   KUBECONFIG,
   kubectl,
   kubectlJson,
@@ -68,16 +68,16 @@ db:
       archiveTimeout: 10s
 `;
 
-async function json(method: string, path: string, body?: unknown) {
-  const answer = await httpRequest(`http://${await nodeIP()}:${NODE_PORT}${path}`, method, body, 15_000);
-  return { status: answer.status, data: JSON.parse(answer.body || '{}') as Record<string, unknown> };
+/** The Names API through the web's nginx on its NodePort, as the page calls it. */
+async function names(method: string, body?: unknown) {
+  return httpJson(`http://${await nodeIP()}:${NODE_PORT}/api/names`, method, body);
 }
 
 /** Writes names through the web's nginx, one at a time; their ids. */
 async function writeNames(prefix: string, count: number): Promise<number[]> {
   const ids: number[] = [];
   for (let n = 1; n <= count; n++) {
-    const created = await json('POST', '/api/names', { name: `${prefix}${n}` });
+    const created = await names('POST', { name: `${prefix}${n}` });
     assert.equal(created.status, 201, JSON.stringify(created.data));
     ids.push(created.data.id as number);
   }
@@ -85,7 +85,7 @@ async function writeNames(prefix: string, count: number): Promise<number[]> {
 }
 
 async function storedNames(): Promise<{ id: number; name: string }[]> {
-  const listed = await json('GET', '/api/names');
+  const listed = await names('GET');
   assert.equal(listed.status, 200, JSON.stringify(listed.data));
   return (listed.data.names as { id: number; name: string }[]).sort((a, b) => a.id - b.id);
 }
