@@ -12,6 +12,7 @@ import {
   assertBackupJobKeeps,
   assertHardenedPods,
   assertLintClean,
+  assertObjectStoreBackups,
   kubeScoreFindings,
   scrapesPerWorkload,
 } from '../test/chart-checks.ts';
@@ -165,6 +166,9 @@ describe('configuration and credentials', () => {
     assert.deepEqual(ports(policy?.spec.ingress), ['5432', '5432,8000', '8000']);
     assert.deepEqual(ports(policy?.spec.egress), ['5432,8000', '443,6443', '53,53']);
   });
+
+  test('HA PostgreSQL backups: base backups and the WAL archive in an object store, and point-in-time recovery from them', () =>
+    assertObjectStoreBackups(CHART, 'db.ha', 'names-db'));
 
   test('HA PostgreSQL is off by default: one StatefulSet, no Cluster', async () => {
     const objects = await renderChart(CHART);

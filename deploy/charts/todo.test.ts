@@ -13,6 +13,7 @@ import {
   assertBackupJobKeeps,
   assertHardenedPods,
   assertLintClean,
+  assertObjectStoreBackups,
   kubeScoreFindings,
   scrapesPerWorkload,
 } from '../test/chart-checks.ts';
@@ -245,6 +246,9 @@ describe('the database, Redis and credentials', () => {
       ),
     );
   });
+
+  test('HA PostgreSQL backups: base backups and the WAL archive in an object store, and point-in-time recovery from them', () =>
+    assertObjectStoreBackups(CHART, 'postgresql.ha', 'names-todo-db'));
 
   test('HA PostgreSQL is off by default: one StatefulSet, no Cluster', async () => {
     const objects = await renderChart(CHART, {});

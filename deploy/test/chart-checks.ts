@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { HELM, type K8sObject, KUBE_VERSION, podSpecs } from '@berth/testkit';
+import { HELM, type K8sObject, KUBE_VERSION, podSpecs, renderChart } from '@berth/testkit';
 
 const run = promisify(execFile);
 
@@ -158,4 +158,85 @@ export async function assertBackupJobKeeps(objects: K8sObject[], keep: number): 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The HA mode's physical backups and point-in-time recovery, the same in both charts (`prefix`
+ * is `db.ha` or `postgresql.ha`): off by default; with backup on, the Cluster archives to the
+ * object store under its own name, with the retention and archive_timeout given, a
+ * ScheduledBackup takes base backups, and the database pods may reach the store; with recovery
+ * on, the Cluster is bootstrapped from the store's backups of the named Cluster up to the target
+ * time instead of initdb. Values that would lose or mix up backups are refused.
+ */
+export async function assertObjectStoreBackups(chart: string, prefix: string, clusterName: string): Promise<void> {
+  const render = (set: Record<string, string>) =>
+    renderChart(chart, { set: { [`${prefix}.enabled`]: 'true', ...set } });
+  const store = {
+    [`${prefix}.objectStore.destinationPath`]: 's3://backups/berth',
+    [`${prefix}.objectStore.endpointURL`]: 'http://s3.object-store.svc:9000',
+    [`${prefix}.objectStore.credentials.existingSecret`]: 'store-keys',
+    [`${prefix}.networkPolicy.objectStore.ports`]: '{9000}',
+  };
+  const clusterOf = (objects: K8sObject[]) => objects.find((o) => o.kind === 'Cluster');
+  const dbEgressPorts = (objects: K8sObject[]) =>
+    objects
+      .find((o) => o.kind === 'NetworkPolicy' && o.spec.podSelector.matchLabels['app.kubernetes.io/component'] === 'db')
+      ?.spec.egress.map((rule: { ports: { port: number }[] }) => rule.ports.map((p) => p.port).join());
+
+  const plain = await render({});
+  assert.equal(clusterOf(plain)?.spec.backup, undefined, 'no backup section by default');
+  assert.ok(!plain.some((o) => o.kind === 'ScheduledBackup'));
+  assert.ok(!dbEgressPorts(plain).includes('9000'));
+
+  const backedUp = await render({
+    ...store,
+    [`${prefix}.backup.enabled`]: 'true',
+    [`${prefix}.backup.archiveTimeout`]: '10s',
+  });
+  const cluster = clusterOf(backedUp);
+  assert.equal(cluster?.spec.backup.retentionPolicy, '7d');
+  const archive = cluster?.spec.backup.barmanObjectStore;
+  assert.equal(archive.destinationPath, 's3://backups/berth');
+  assert.equal(archive.endpointURL, 'http://s3.object-store.svc:9000');
+  assert.equal(archive.serverName, clusterName);
+  assert.deepEqual(archive.s3Credentials, {
+    accessKeyId: { name: 'store-keys', key: 'ACCESS_KEY_ID' },
+    secretAccessKey: { name: 'store-keys', key: 'ACCESS_SECRET_KEY' },
+  });
+  assert.equal(archive.wal.compression, 'gzip');
+  assert.equal(cluster?.spec.postgresql.parameters.archive_timeout, '10s');
+  assert.ok(cluster?.spec.bootstrap.initdb, 'a new Cluster starts empty');
+  const scheduled = backedUp.find((o) => o.kind === 'ScheduledBackup');
+  assert.equal(scheduled?.spec.cluster.name, clusterName);
+  assert.equal(scheduled?.spec.method, 'barmanObjectStore');
+  assert.match(scheduled?.spec.schedule, /^\S+( \S+){5}$/, 'six cron fields, seconds first');
+  assert.ok(dbEgressPorts(backedUp).includes('9000'), 'the database pods reach the object store');
+
+  const recovered = await render({
+    ...store,
+    [`${prefix}.recovery.enabled`]: 'true',
+    [`${prefix}.recovery.targetTime`]: '2026-12-07T03:10:00Z',
+  });
+  const fromBackup = clusterOf(recovered)?.spec;
+  assert.equal(fromBackup.bootstrap.initdb, undefined);
+  assert.equal(fromBackup.bootstrap.recovery.recoveryTarget.targetTime, '2026-12-07T03:10:00Z');
+  const source = fromBackup.externalClusters.find(
+    (c: { name: string }) => c.name === fromBackup.bootstrap.recovery.source,
+  );
+  assert.equal(source.barmanObjectStore.serverName, clusterName);
+  assert.equal(source.barmanObjectStore.destinationPath, 's3://backups/berth');
+  assert.equal(fromBackup.backup, undefined, 'recovery alone archives nothing');
+  assert.ok(dbEgressPorts(recovered).includes('9000'), 'the recovery reads the object store');
+  const latest = clusterOf(await render({ ...store, [`${prefix}.recovery.enabled`]: 'true' }))?.spec;
+  assert.equal(latest.bootstrap.recovery.recoveryTarget, undefined, 'no target: the end of the archive');
+
+  await assert.rejects(
+    render({ [`${prefix}.backup.enabled`]: 'true' }),
+    new RegExp(`${prefix.replace('.', '\\.')}\\.objectStore\\.destinationPath`),
+  );
+  await assert.rejects(
+    render({ ...store, [`${prefix}.backup.enabled`]: 'true', [`${prefix}.recovery.enabled`]: 'true' }),
+    /must not write into the archive it recovers from/,
+  );
+  await assert.rejects(render({ ...store, [`${prefix}.backup.schedule`]: '17 3 * * *' }), /schedule/);
 }

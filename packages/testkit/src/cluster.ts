@@ -312,6 +312,26 @@ export function httpRequest(
   });
 }
 
+/**
+ * `httpRequest` with the answer's body parsed as JSON (kept as text when it is not JSON), as
+ * the suites read the apps' APIs.
+ */
+export async function httpJson(
+  url: string,
+  method = 'GET',
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; data: Record<string, unknown> }> {
+  const answer = await httpRequest(url, method, body, 15_000, headers);
+  let data: unknown = answer.body;
+  try {
+    data = JSON.parse(answer.body);
+  } catch {
+    // not JSON: kept as text
+  }
+  return { status: answer.status, data: data as Record<string, unknown> };
+}
+
 export interface LoadReport {
   ok: number;
   failures: string[];

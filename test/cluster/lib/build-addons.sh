@@ -3,11 +3,12 @@
 #   containerd (+ shim, ctr), CoreDNS, metrics-server, local-path-provisioner, Traefik,
 #   kube-network-policies (the NetworkPolicy engine), sealed-secrets (controller + kubeseal),
 #   the monitoring stack: prometheus, prometheus-operator (+ config-reloader), victorialogs
-#   (VictoriaLogs + vlagent), cloudnative-pg (the PostgreSQL operator of the charts' HA mode).
+#   (VictoriaLogs + vlagent), cloudnative-pg (the PostgreSQL operator of the charts' HA mode),
+#   gofakes3 (the object store CloudNativePG's backups and WAL archive go to).
 # Output: $BERTH_CACHE/<component>-<version>/bin/
 # Usage: build-addons.sh [containerd|coredns|metrics-server|local-path-provisioner|traefik|
 #                         kube-network-policies|sealed-secrets|prometheus|prometheus-operator|
-#                         victorialogs|cloudnative-pg]...
+#                         victorialogs|cloudnative-pg|gofakes3]...
 # shellcheck source=SCRIPTDIR/common.sh
 source "$(dirname "$0")/common.sh"
 build() { # name version tags module pkg...
@@ -28,7 +29,7 @@ build() { # name version tags module pkg...
 }
 want() { [ $# -eq 0 ] && return 0; local w; for w in "${SEL[@]}"; do [ "$w" = "$1" ] && return 0; done; return 1; }
 SEL=("$@"); [ ${#SEL[@]} -gt 0 ] || SEL=(containerd coredns metrics-server local-path-provisioner traefik kube-network-policies sealed-secrets
-  prometheus prometheus-operator victorialogs cloudnative-pg)
+  prometheus prometheus-operator victorialogs cloudnative-pg gofakes3)
 if want containerd; then
   LDX="-X github.com/containerd/containerd/version.Version=$CONTAINERD_VERSION"
   build containerd "$CONTAINERD_VERSION" "no_btrfs no_devmapper no_zfs no_aufs" github.com/containerd/containerd \
@@ -185,4 +186,11 @@ if want cloudnative-pg; then
   LDX="-X github.com/cloudnative-pg/cloudnative-pg/pkg/versions.buildVersion=${CLOUDNATIVE_PG_VERSION#v}" OUT_NAME=manager PREPARE=cnpg_sources \
     build cloudnative-pg "$CLOUDNATIVE_PG_VERSION" "" github.com/cloudnative-pg/cloudnative-pg \
     github.com/cloudnative-pg/cloudnative-pg/cmd/manager
+fi
+# gofakes3, an S3-compatible object store in one static binary: the HA PostgreSQL mode's base
+# backups and WAL archive go to it in the test cluster (manifests/object-store.yaml), as they
+# would go to S3 or any S3-compatible store in production.
+if want gofakes3; then
+  LDX="" OUT_NAME=gofakes3 build gofakes3 "$GOFAKES3_VERSION" "" github.com/johannesboyne/gofakes3 \
+    github.com/johannesboyne/gofakes3/cmd/gofakes3
 fi

@@ -128,6 +128,8 @@ static_image prometheus-operator "quay.io/prometheus-operator/prometheus-operato
 static_image prometheus-config-reloader "quay.io/prometheus-operator/prometheus-config-reloader:$PROMETHEUS_OPERATOR_VERSION" "$BERTH_CACHE/prometheus-operator-$PROMETHEUS_OPERATOR_VERSION/bin/prometheus-config-reloader" 65534 /bin/
 static_image victoria-logs "docker.io/victoriametrics/victoria-logs:$VICTORIALOGS_VERSION" "$BERTH_CACHE/victorialogs-$VICTORIALOGS_VERSION/bin/victoria-logs" 65534
 static_image vlagent "docker.io/victoriametrics/vlagent:$VICTORIALOGS_VERSION" "$BERTH_CACHE/victorialogs-$VICTORIALOGS_VERSION/bin/vlagent" 0
+# No upstream image exists: a local name, which containerd resolves from what load-image put there.
+static_image gofakes3 "localhost/gofakes3:$GOFAKES3_VERSION" "$BERTH_CACHE/gofakes3-$GOFAKES3_VERSION/bin/gofakes3" 65532
 # CloudNativePG's operator, laid out as upstream's image: the binary as
 # /operator/manager_<arch>, which the operator looks for to know which architectures it can run
 # instances on (and hashes, to tell a pod's instance manager is current), and /manager, a link

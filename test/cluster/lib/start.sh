@@ -110,7 +110,7 @@ for m in "$CLUSTER_DIR"/manifests/*.yaml; do
       -e "s|@TRAEFIK_VERSION@|$TRAEFIK_VERSION|g" -e "s|@KUBE_NETWORK_POLICIES_VERSION@|$KUBE_NETWORK_POLICIES_VERSION|g" \
       -e "s|@SEALED_SECRETS_VERSION@|$SEALED_SECRETS_VERSION|g" -e "s|@NODE_IP@|$NODE_IP|g" -e "s|@NODE_NAME@|$NODE_NAME|g" -e "s|@API_PORT@|$API_PORT|g" \
       -e "s|@PROMETHEUS_OPERATOR_VERSION@|$PROMETHEUS_OPERATOR_VERSION|g" -e "s|@PROMETHEUS_IMAGE_TAG@|$(prometheus_release)|g" \
-      -e "s|@CLOUDNATIVE_PG_VERSION@|${CLOUDNATIVE_PG_VERSION#v}|g" \
+      -e "s|@CLOUDNATIVE_PG_VERSION@|${CLOUDNATIVE_PG_VERSION#v}|g" -e "s|@GOFAKES3_VERSION@|$GOFAKES3_VERSION|g" \
       -e "s|@VICTORIALOGS_VERSION@|$VICTORIALOGS_VERSION|g" -e "s|@POD_LOGS_DIR@|$BERTH_STATE/pod-logs|g" "$m"
   echo "---"
 done > "$CONF/addons.yaml"
@@ -142,4 +142,5 @@ wait_for "vlagent" 180 kc -n log-collector rollout status ds/vlagent --timeout=2
 # Ready once its webhook serves the certificate it generated on its first start (the kubelet
 # fills the optional Secret volume on its next sync, up to a minute later).
 wait_for "cloudnative-pg operator" 240 kc -n cnpg-system rollout status deploy/cnpg-controller-manager --timeout=2s
+wait_for "object store" 180 kc -n object-store rollout status deploy/gofakes3 --timeout=2s
 wait_for "metrics API" 180 kc get --raw /apis/metrics.k8s.io/v1beta1/nodes

@@ -14,7 +14,7 @@ import {
   berthCli,
   eventually,
   explainRun,
-  httpRequest,
+  httpJson,
   KUBECONFIG,
   kubectl,
   kubectlJson,
@@ -49,17 +49,6 @@ interface HaApp {
   storedIds(): Promise<Set<number>>;
 }
 
-async function json(url: string, method = 'GET', body?: unknown, headers: Record<string, string> = {}) {
-  const answer = await httpRequest(url, method, body, 15_000, headers);
-  let data: unknown = answer.body;
-  try {
-    data = JSON.parse(answer.body);
-  } catch {
-    // not JSON: kept as text
-  }
-  return { status: answer.status, data: data as Record<string, unknown> };
-}
-
 function todoApp(): HaApp {
   const host = 'todo.ha.local';
   const base = async () => `http://${await nodeIP()}:30880`;
@@ -67,7 +56,7 @@ function todoApp(): HaApp {
   let onToken = 0;
   const register = async () => {
     const email = `ha-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
-    const registered = await json(
+    const registered = await httpJson(
       `${await base()}/api/auth/register`,
       'POST',
       { email, password: 'lantern orchard 7 tidewater' },
@@ -94,7 +83,7 @@ function todoApp(): HaApp {
           () => undefined,
         );
       const token = tokens.at(-1) as string;
-      const created = await json(
+      const created = await httpJson(
         `${await base()}/api/tasks`,
         'POST',
         { title: `write ${n}` },
@@ -107,7 +96,7 @@ function todoApp(): HaApp {
     async storedIds() {
       const ids = new Set<number>();
       for (const token of tokens) {
-        const listed = await json(`${await base()}/api/tasks?limit=200`, 'GET', undefined, {
+        const listed = await httpJson(`${await base()}/api/tasks?limit=200`, 'GET', undefined, {
           host,
           authorization: `Bearer ${token}`,
         });
@@ -133,11 +122,11 @@ function namesApp(): HaApp {
     async prepare() {},
     async write(n) {
       // Through the web's nginx, as the page posts it.
-      const created = await json(`${await base()}/api/names`, 'POST', { name: `write ${n}` });
+      const created = await httpJson(`${await base()}/api/names`, 'POST', { name: `write ${n}` });
       return created.status === 201 ? { status: 201, id: created.data.id as number } : { status: created.status };
     },
     async storedIds() {
-      const listed = await json(`${await base()}/api/names`);
+      const listed = await httpJson(`${await base()}/api/names`);
       assert.equal(listed.status, 200, JSON.stringify(listed.data));
       return new Set((listed.data.names as { id: number }[]).map((entry) => entry.id));
     },

@@ -242,3 +242,24 @@ spec:
       # rules serve every release name.
       honorLabels: true
 {{- end }}
+
+{{/*
+Where CloudNativePG's barman-cloud reads and writes: the object store's location and
+credentials, and the folder (server name) of one Cluster's backups and WAL under it.
+Usage: include "todo.barmanObjectStore" (list .Values.postgresql.ha.objectStore "<server name>")
+*/}}
+{{- define "todo.barmanObjectStore" -}}
+{{- $store := index . 0 -}}
+destinationPath: {{ $store.destinationPath | quote }}
+{{- with $store.endpointURL }}
+endpointURL: {{ . | quote }}
+{{- end }}
+serverName: {{ index . 1 | quote }}
+s3Credentials:
+  accessKeyId:
+    name: {{ $store.credentials.existingSecret }}
+    key: {{ $store.credentials.accessKeyIdKey }}
+  secretAccessKey:
+    name: {{ $store.credentials.existingSecret }}
+    key: {{ $store.credentials.secretAccessKeyKey }}
+{{- end }}
