@@ -216,8 +216,8 @@ const EXPECTED_WARNINGS: { reason: string; match: RegExp; object?: RegExp; maxCo
   },
   {
     reason: 'Unhealthy',
-    match: /Readiness probe errored.*(no running task found|container is not running|not found)/,
-    why: 'the test deletes postgres-0; a readiness exec that was in flight as the container stopped reports it',
+    match: /Readiness probe errored.*(no running task found|container is not running|not found|CONTAINER_EXITED state)/,
+    why: 'the test deletes postgres-0; a readiness exec that was in flight as the container stopped reports it (the kubelet words it by how far the stop had got)',
   },
   {
     reason: 'FailedMount',
