@@ -20,6 +20,16 @@ async function start(): Promise<LocalServer> {
   return result.server;
 }
 
+/** A server on `folder` with its blank cluster kept in `template`; the steps it reported. */
+async function startFolder(folder: string, template: string): Promise<{ server: LocalServer; steps: string[] }> {
+  const steps: string[] = [];
+  mkdirSync(folder, { recursive: true });
+  chmodSync(folder, 0o755);
+  const result = await startLocalServer({ dataDir: folder, templateDir: template, onStep: (step) => steps.push(step) });
+  assert.ok(result.ok, result.ok ? '' : result.reason);
+  return { server: result.server, steps };
+}
+
 async function query(url: string, sql: string, params: unknown[] = []) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
@@ -70,20 +80,9 @@ test('a second server on the same folder is refused with a message naming the fi
 
 test('a second fresh folder is copied from the blank cluster the first one left, with a password of its own', async () => {
   const template = join(dataDir, 'blank');
-  const begin = async (folder: string) => {
-    const steps: string[] = [];
-    mkdirSync(folder, { recursive: true });
-    chmodSync(folder, 0o755);
-    const result = await startLocalServer({
-      dataDir: folder,
-      templateDir: template,
-      onStep: (step) => steps.push(step),
-    });
-    assert.ok(result.ok, result.ok ? '' : result.reason);
-    return { server: result.server, steps };
-  };
-  const first = await begin(join(dataDir, 'first'));
-  const second = await begin(join(dataDir, 'second'));
+  const begin = (folder: string) => startFolder(join(dataDir, folder), template);
+  const first = await begin('first');
+  const second = await begin('second');
   try {
     assert.ok(first.steps.includes('creating the database cluster'), first.steps.join(', '));
     assert.ok(existsSync(join(template, 'PG_VERSION')), 'the first start kept a blank cluster');
@@ -101,7 +100,7 @@ test('a second fresh folder is copied from the blank cluster the first one left,
     await first.server.stop();
     await second.server.stop();
   }
-  const again = await begin(join(dataDir, 'second'));
+  const again = await begin('second');
   try {
     assert.ok(!again.steps.some((step) => /copying|creating/.test(step)), again.steps.join(', '));
     assert.deepEqual(await query(await again.server.databaseUrl('todo-api'), 'SELECT count(*)::int AS n FROM kept'), [
@@ -138,21 +137,8 @@ test('npm install makes a blank cluster and its spare: a fresh folder takes the 
     'a folder in the way is reported, not reported made',
   );
 
-  const begin = async (name: string) => {
-    const folder = join(dataDir, name);
-    mkdirSync(folder);
-    chmodSync(folder, 0o755);
-    const steps: string[] = [];
-    const result = await startLocalServer({
-      dataDir: folder,
-      templateDir: template,
-      onStep: (step) => steps.push(step),
-    });
-    assert.ok(result.ok, result.ok ? '' : result.reason);
-    return { server: result.server, steps };
-  };
-  const first = await begin('takes-the-spare');
-  const second = await begin('copies');
+  const first = await startFolder(join(dataDir, 'takes-the-spare'), template);
+  const second = await startFolder(join(dataDir, 'copies'), template);
   try {
     assert.ok(first.steps.includes('taking the blank database cluster made ahead'), first.steps.join(', '));
     assert.ok(second.steps.includes('copying a blank database cluster'), second.steps.join(', '));
