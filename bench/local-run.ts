@@ -298,12 +298,11 @@ try {
   if (firstStarts > 0) {
     const kept = await keepBlankCluster();
     if (!kept.ok) throw new Error(`no blank cluster to compare with: ${kept.reason}`);
-    const spare = `${kept.template}.spare`;
     // What each mode moves aside for its start (and puts back after it, removing what that start made).
     const hidden: Record<string, string[]> = {
       'spare taken': [],
-      'copied from the blank cluster': [spare],
-      'none kept (initdb)': [spare, kept.template],
+      'copied from the blank cluster': [kept.spare],
+      'none kept (initdb)': [kept.spare, kept.template],
     };
     const banners: Record<string, number[]> = Object.fromEntries(Object.keys(hidden).map((mode) => [mode, []]));
     for (let i = 0; i < firstStarts; i++) {

@@ -208,7 +208,7 @@ function setPassword({ asServer, exe }: ServerCommands, folder: string, password
  */
 export async function keepBlankCluster(
   options: { templateDir?: string } = {},
-): Promise<{ ok: true; template: string; made: boolean } | { ok: false; reason: string }> {
+): Promise<{ ok: true; template: string; spare: string; made: boolean } | { ok: false; reason: string }> {
   const found = binaries();
   if ('reason' in found) return { ok: false, reason: found.reason };
   const commands = serverCommands(found.bin);
@@ -216,7 +216,7 @@ export async function keepBlankCluster(
   const template = options.templateDir ?? found.template;
   if (existsSync(join(template, 'PG_VERSION'))) {
     await keepSpare(template, commands).catch(() => undefined); // a first start makes it otherwise
-    return { ok: true, template, made: false };
+    return { ok: true, template, spare: spareOf(template), made: false };
   }
   mkdirSync(dirname(template), { recursive: true });
   const work = mkdtempSync(`${template}.initdb-`);
@@ -233,7 +233,7 @@ export async function keepBlankCluster(
     // keepAsTemplate leaves a folder already there as it is
     if (!existsSync(join(template, 'PG_VERSION'))) return { ok: false, reason: `${template} holds no cluster` };
     await keepSpare(template, commands);
-    return { ok: true, template, made: true };
+    return { ok: true, template, spare: spareOf(template), made: true };
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
     return { ok: false, reason: stderr || (error as Error).message };
