@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { type Backend, backends } from '@berth/testkit';
 import { z } from 'zod';
 import { parseConfig } from '../config.ts';
@@ -121,6 +122,33 @@ describe('two replicas migrating one PostgreSQL server at the same moment', () =
       assert.equal(await serverConnections(watcher), before + 3, 'the server sees the 3 connections');
     } finally {
       await Promise.all([db.close(), watcher.close()]);
+    }
+  });
+
+  test('warm() that opens only some connections rejects, and the ones it opened are idle in the pool, not held', async () => {
+    const admin = await open(backend);
+    // The server refuses a third connection for this role: warm() asks for four.
+    await admin.query("CREATE ROLE warm_limited LOGIN PASSWORD 'warm-limited' CONNECTION LIMIT 2");
+    const url = new URL(backend.env.DATABASE_URL as string);
+    url.username = 'warm_limited';
+    url.password = 'warm-limited';
+    const db = await openDatabase(
+      databaseTarget(
+        parseConfig(z.object(databaseVariables), { DATABASE_URL: url.toString(), DB_POOL_MIN: '4' }),
+        'kit-test',
+      ),
+      logger,
+    );
+    try {
+      await assert.rejects(db.warm(), /too many connections/);
+      assert.deepEqual(db.stats(), { total: 2, idle: 2, waiting: 0 }, 'the two that opened went back to the pool');
+      assert.deepEqual(await db.query('SELECT 1 AS one'), [{ one: 1 }], 'and serve the next query');
+    } finally {
+      // A warm() that kept what it opened checked out would make close() wait for those
+      // connections forever: bounded, so the assertion above is what reports it.
+      await Promise.race([db.close(), delay(5000)]);
+      await admin.query('DROP ROLE warm_limited');
+      await admin.close();
     }
   });
 
