@@ -316,20 +316,26 @@ export function httpRequest(
  * `httpRequest` with the answer's body parsed as JSON (kept as text when it is not JSON), as
  * the suites read the apps' APIs.
  */
-export async function httpJson(
+export async function httpJson<T = Record<string, unknown>>(
   url: string,
   method = 'GET',
   body?: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; data: Record<string, unknown> }> {
-  const answer = await httpRequest(url, method, body, 15_000, headers);
+  timeoutMs = 15_000,
+): Promise<{ status: number; data: T; headers: IncomingHttpHeaders }> {
+  const answer = await httpRequest(url, method, body, timeoutMs, headers);
   let data: unknown = answer.body;
   try {
     data = JSON.parse(answer.body);
   } catch {
     // not JSON: kept as text
   }
-  return { status: answer.status, data: data as Record<string, unknown> };
+  return { status: answer.status, data: data as T, headers: answer.headers };
+}
+
+/** The headers of a request to an app behind the ingress: its host, and its bearer token when there is one. */
+export function appHeaders(host: string, token?: string): Record<string, string> {
+  return token ? { host, authorization: `Bearer ${token}` } : { host };
 }
 
 export interface LoadReport {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { helmTemplate, launchChromium } from '@berth/testkit';
 import {
+  appHeaders,
   applyMonitoringCrds,
   BERTH_BUILD_FLAGS,
   BERTH_ENV,
@@ -20,6 +21,7 @@ import {
   eventually,
   explainRun,
   helm,
+  httpJson,
   httpRequest,
   imageSize,
   KUBECONFIG,
@@ -66,16 +68,7 @@ async function api<T = Record<string, unknown>>(
   path: string,
   options: { token?: string; body?: unknown; base?: string } = {},
 ): Promise<Answer<T>> {
-  const headers: Record<string, string> = { host: HOST };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  const answer = await httpRequest(`${options.base ?? ingress}${path}`, method, options.body, 15_000, headers);
-  let data: unknown = answer.body;
-  try {
-    data = JSON.parse(answer.body);
-  } catch {
-    // not JSON: kept as text
-  }
-  return { status: answer.status, data: data as T };
+  return httpJson<T>(`${options.base ?? ingress}${path}`, method, options.body, appHeaders(HOST, options.token));
 }
 
 const password = 'lantern orchard 7 tidewater';
@@ -401,7 +394,7 @@ describe('berth up todo, and the app through the ingress', () => {
     const { token } = await account('load');
     const underLoad = async (what: string, change: () => Promise<void>) => {
       const web = startLoad(`${ingress}/`, 2, { host: HOST });
-      const apiLoad = startLoad(`${ingress}/api/tasks`, 2, { host: HOST, authorization: `Bearer ${token}` });
+      const apiLoad = startLoad(`${ingress}/api/tasks`, 2, appHeaders(HOST, token));
       await new Promise((resolve) => setTimeout(resolve, 3000));
       let figures: Awaited<ReturnType<typeof web.stop>>[] = [];
       try {
@@ -507,7 +500,7 @@ describe('berth up todo, and the app through the ingress', () => {
       },
       300_000,
     );
-    const load = startLoad(`${ingress}/api/tasks?limit=50`, 8, { host: HOST, authorization: `Bearer ${token}` });
+    const load = startLoad(`${ingress}/api/tasks?limit=50`, 8, appHeaders(HOST, token));
     let peak = 0;
     try {
       peak = await eventually(

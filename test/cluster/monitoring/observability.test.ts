@@ -13,11 +13,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  appHeaders,
   BERTH_BUILD_FLAGS,
   berthCli,
   deleteNamespace,
   eventually,
   explainRun,
+  httpJson,
   httpRequest,
   kubectl,
   kubectlJson,
@@ -136,18 +138,8 @@ const KUBE_STATE_METRICS = /\bkube_[a-z_]+\{/;
 
 // --- the apps -----------------------------------------------------------------------------------
 
-const todoApi = async (method: string, path: string, body?: unknown, token?: string) => {
-  const headers: Record<string, string> = { host: TODO_HOST };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const answer = await httpRequest(`http://${nodeAddress}:${INGRESS_PORT}${path}`, method, body, 30_000, headers);
-  let data: Record<string, unknown> = {};
-  try {
-    data = JSON.parse(answer.body) as Record<string, unknown>;
-  } catch {
-    // not JSON
-  }
-  return { status: answer.status, data, headers: answer.headers };
-};
+const todoApi = (method: string, path: string, body?: unknown, token?: string) =>
+  httpJson(`http://${nodeAddress}:${INGRESS_PORT}${path}`, method, body, appHeaders(TODO_HOST, token), 30_000);
 
 async function dbStatefulSet(ns: string): Promise<string> {
   const name = await kubectl(['-n', ns, 'get', 'statefulset', '-l', 'app.kubernetes.io/component=db', '-o', 'name']);

@@ -5,12 +5,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  appHeaders,
   BERTH_BUILD_FLAGS,
   berthCli,
   deleteNamespace,
   eventually,
   explainRun,
-  httpRequest,
+  httpJson,
   kubectl,
   kubectlJson,
   removeRelease,
@@ -23,10 +24,7 @@ const COMMON = ['--app', 'todo', '-n', NS];
 const BACKUP_LABELS = 'app.kubernetes.io/instance=todo,app.kubernetes.io/component=db-backup';
 
 async function api(method: string, path: string, token?: string, body?: unknown) {
-  const headers: Record<string, string> = { host: HOST };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const answer = await httpRequest(`${INGRESS}${path}`, method, body, 15_000, headers);
-  return { status: answer.status, data: answer.body ? JSON.parse(answer.body) : undefined };
+  return httpJson<unknown>(`${INGRESS}${path}`, method, body, appHeaders(HOST, token));
 }
 
 async function titles(token: string): Promise<string[]> {
@@ -84,7 +82,7 @@ describe('scheduled backups of the Todo database, and restoring one', () => {
       password: 'lantern orchard 7 tidewater',
     });
     assert.equal(registered.status, 201, JSON.stringify(registered.data));
-    const token = registered.data.token as string;
+    const token = (registered.data as { token: string }).token;
     const kept = ['in the backup 1', 'in the backup 2', 'in the backup 3'];
     for (const title of kept) assert.equal((await api('POST', '/api/tasks', token, { title })).status, 201);
     const written = new Date().toISOString();

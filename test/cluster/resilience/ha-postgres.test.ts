@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  appHeaders,
   BERTH_BUILD_FLAGS,
   BERTH_ENV,
   berthCli,
@@ -87,7 +88,7 @@ function todoApp(): HaApp {
         `${await base()}/api/tasks`,
         'POST',
         { title: `write ${n}` },
-        { host, authorization: `Bearer ${token}` },
+        appHeaders(host, token),
       );
       if (created.status !== 201) return { status: created.status };
       onToken++;
@@ -96,12 +97,14 @@ function todoApp(): HaApp {
     async storedIds() {
       const ids = new Set<number>();
       for (const token of tokens) {
-        const listed = await httpJson(`${await base()}/api/tasks?limit=200`, 'GET', undefined, {
-          host,
-          authorization: `Bearer ${token}`,
-        });
+        const listed = await httpJson<{ id: number }[]>(
+          `${await base()}/api/tasks?limit=200`,
+          'GET',
+          undefined,
+          appHeaders(host, token),
+        );
         assert.equal(listed.status, 200, JSON.stringify(listed.data));
-        for (const task of listed.data as unknown as { id: number }[]) ids.add(task.id);
+        for (const task of listed.data) ids.add(task.id);
       }
       return ids;
     },

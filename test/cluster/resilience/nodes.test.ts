@@ -10,12 +10,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
+  appHeaders,
   BERTH_BUILD_FLAGS,
   berthCli,
   deleteNamespace,
   eventually,
   explainRun,
-  httpRequest,
+  httpJson,
   kubectl,
   kubectlJson,
   REPO,
@@ -55,16 +56,7 @@ const NS = TODO.ns;
 const HOST = TODO.host;
 
 async function api(method: string, path: string, token?: string, body?: unknown, timeoutMs = 5000) {
-  const headers: Record<string, string> = { host: HOST };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const answer = await httpRequest(`${INGRESS}${path}`, method, body, timeoutMs, headers);
-  let data: unknown;
-  try {
-    data = answer.body ? JSON.parse(answer.body) : undefined;
-  } catch {
-    data = answer.body;
-  }
-  return { status: answer.status, data };
+  return httpJson<unknown>(`${INGRESS}${path}`, method, body, appHeaders(HOST, token), timeoutMs);
 }
 
 async function account(who: string): Promise<string> {
