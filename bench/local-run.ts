@@ -6,25 +6,28 @@
 //   PostgreSQL 15  npm start with NAMES_DATABASE_URL / TODO_DATABASE_URL on a
 //                  Debian PostgreSQL 15 server (testkit; its fsync is off, so
 //                  its writes are faster than a durable server's)
-// Every target is started the way a person starts it (scripts/start.mjs, fresh
-// data folder, then restarted on the same folder); load alternates between
+// Every target is started the way a person starts it (`npm start` in its own process
+// group, stopped as Ctrl-C stops it; fresh data folder, then restarted on the same
+// folder), so start-up and memory include npm itself; load alternates between
 // the targets round by round. Prints start-up, req/s, p50, p99 and memory for
 // each, with ratios to the PostgreSQL 15 server; asserts nothing. Memory
 // "after load" is taken after the load and one sign-up.
 //
 //   npm run bench -- local [--duration 5] [--rounds 2] [--connections 32] [--before main]
-//                          [--first-starts 6]
+//                          [--first-starts 6] [--restarts 3]
 //
 // --first-starts N adds N rounds of fresh-folder starts of npm start, alternating: taking the
 // spare cluster npm install keeps, copying the blank cluster it keeps (the spare moved
 // aside), and with both moved aside (initdb runs, as on a machine where npm install made
 // none). Printed before the rest.
+// --restarts N starts each target N times on its existing folder and reports the start with
+// the median banner (the last one stays up for the load).
 // --before <git ref> adds a target: npm start as it is at that ref (its
-// scripts/, on today's apps), to compare a change with what it replaces.
+// package.json and scripts/, on today's apps), to compare a change with what it replaces.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { keepBlankCluster } from '@berth/service-kit/local-server';
@@ -38,35 +41,39 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     before: { type: 'string' },
     'first-starts': { type: 'string', default: '0' },
+    restarts: { type: 'string', default: '3' },
   },
 });
 const duration = Number(values.duration);
 const rounds = Number(values.rounds);
 const connections = Number(values.connections);
+const restartCount = Math.max(1, Number(values.restarts));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-// What `npm start` runs: the Node 24 check and the launcher's compile cache, then scripts/start.ts.
-const START = join(ROOT, 'scripts/start.mjs');
+/** The npm that runs this bench (npm sets npm_execpath), else the one beside this Node. */
+const NPM_CLI = process.env.npm_execpath?.endsWith('.js')
+  ? process.env.npm_execpath
+  : join(dirname(process.execPath), '../lib/node_modules/npm/bin/npm-cli.js');
 
 /** Where --before puts scripts/ as it was (not under node_modules: Node strips no types there). */
 const BEFORE_DIR = join(ROOT, 'bench/.before');
 
-/** scripts/ as it is at `ref`, beside today's apps; returns its start.mjs. */
-function startScriptAt(ref: string): string {
+/** package.json and scripts/ as they are at `ref`, beside today's apps; returns the folder. */
+function checkoutAt(ref: string): string {
   const dir = join(BEFORE_DIR, ref.replace(/[^\w.-]/g, '_'));
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const archive = join(dir, 'scripts.tar');
-  execFileSync('git', ['-C', ROOT, 'archive', '--output', archive, ref, 'scripts']);
+  execFileSync('git', ['-C', ROOT, 'archive', '--output', archive, ref, 'package.json', 'scripts']);
   execFileSync('tar', ['-xf', archive, '-C', dir]);
   symlinkSync(join(ROOT, 'apps'), join(dir, 'apps'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules')); // and the same compile cache
-  return join(dir, 'scripts/start.mjs');
+  return dir;
 }
 
 interface Target {
   name: string;
-  /** The npm start script it runs. */
-  start: string;
+  /** The folder whose `npm start` it runs. */
+  packageDir: string;
   env: Record<string, string>;
   dataDir: string;
   run?: Running;
@@ -96,7 +103,9 @@ async function startBerth(target: Target): Promise<Running> {
   const ports = { NAMES_PORT: 0, TODO_API_PORT: 0, TODO_MCP_PORT: 0, TODO_WEB_PORT: 0 };
   for (const key of Object.keys(ports) as (keyof typeof ports)[]) ports[key] = await freePort();
   const begun = performance.now();
-  const child = spawn(process.execPath, [target.start], {
+  const child = spawn(process.execPath, [NPM_CLI as string, 'start'], {
+    cwd: target.packageDir,
+    detached: true, // its own process group, as a terminal gives it, for stopBerth's Ctrl-C
     env: {
       ...process.env,
       ...target.env,
@@ -136,8 +145,13 @@ async function startBerth(target: Target): Promise<Running> {
   return { child, names, todo, ready, exited };
 }
 
+/** Ctrl-C: SIGINT to npm's whole process group, as a terminal sends it. */
 async function stopBerth(run: Running): Promise<void> {
-  run.child.kill('SIGINT');
+  try {
+    process.kill(-(run.child.pid as number), 'SIGINT');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // the group is already gone
+  }
   await run.exited;
 }
 
@@ -178,13 +192,13 @@ function kb(pid: number, file: 'status' | 'smaps_rollup', field: string): number
 }
 
 interface Memory {
-  /** RSS of each app's process, MB. */
+  /** RSS of each process npm start runs but the server's (each app, the launcher, npm itself, the rest), MB. */
   apps: Record<string, number>;
   /** The local PostgreSQL server's processes, proportional set size (shared buffers counted once), MB. */
   database: number;
   /**
-   * Everything npm start runs, itself included: RSS of the Node processes + the server's PSS, MB.
-   * Pages the Node processes share (the node binary's code, ~50 MB each) count once per process.
+   * Everything npm start runs, npm included: RSS of its processes + the server's PSS, MB.
+   * Pages the Node processes share (the node binary's code, ~47 MB each) count once per process.
    */
   total: number;
   /**
@@ -194,13 +208,16 @@ interface Memory {
   totalPss: number;
 }
 
-const APP_OF: [RegExp, string][] = [
+/** Which row a process of npm start's tree is counted in, by its command line; the first match. */
+const ROW_OF: [RegExp, string][] = [
   [/apps\/names\/api/, 'names'],
   [/apps\/todo\/api/, 'todo-api'],
   [/apps\/todo\/mcp/, 'todo-mcp'],
   [/apps\/todo\/web/, 'todo-web'],
-  [/scripts\/start/, 'npm start'],
+  [/^npm\b/, 'npm'],
+  [/^(?!sh ).*scripts\/start/, 'launcher'],
 ];
+const ROWS = [...ROW_OF.map(([, row]) => row), 'other'];
 
 function memory(run: Running): Memory {
   const apps: Record<string, number> = {};
@@ -209,9 +226,12 @@ function memory(run: Running): Memory {
   for (const { pid, cmd } of tree(run.child.pid as number)) {
     const pss = kb(pid, 'smaps_rollup', 'Pss') / 1024;
     totalPss += pss;
-    const app = APP_OF.find(([pattern]) => pattern.test(cmd))?.[1];
-    if (app && cmd.includes('node')) apps[app] = kb(pid, 'status', 'VmRSS') / 1024;
-    else if (/\bpostgres\b/.test(cmd) && !cmd.startsWith('runuser')) database += pss;
+    if (/\bpostgres\b/.test(cmd) && !cmd.startsWith('runuser')) {
+      database += pss;
+      continue;
+    }
+    const row = ROW_OF.find(([pattern]) => pattern.test(cmd))?.[1] ?? 'other';
+    apps[row] = (apps[row] ?? 0) + kb(pid, 'status', 'VmRSS') / 1024;
   }
   const total = Object.values(apps).reduce((a, b) => a + b, 0) + database;
   return { apps, database, total, totalPss };
@@ -269,14 +289,14 @@ try {
     NAMES_DATABASE_URL: await server.createDatabase('names_api'),
     TODO_DATABASE_URL: await server.createDatabase('todo_api'),
   };
-  const makeTarget = (name: string, env: Record<string, string>, start = START): Target => ({
+  const makeTarget = (name: string, env: Record<string, string>, packageDir = ROOT): Target => ({
     name,
-    start,
+    packageDir,
     env,
     dataDir: tempDir(),
     results: new Map(),
   });
-  if (values.before) targets.push(makeTarget(`at ${values.before}`, {}, startScriptAt(values.before)));
+  if (values.before) targets.push(makeTarget(`at ${values.before}`, {}, checkoutAt(values.before)));
   targets.push(
     makeTarget('local server', {}),
     makeTarget('PGlite', { BERTH_LOCAL_DATABASE: 'pglite' }),
@@ -337,12 +357,17 @@ try {
     target.startFresh = await first.ready;
     tokens.set(target, await fill(first));
     await stopBerth(first);
-    target.run = await startBerth(target);
-    target.startAgain = await target.run.ready;
+    const restarts: Startup[] = [];
+    for (let i = 1; i <= restartCount; i++) {
+      target.run = await startBerth(target);
+      restarts.push(await target.run.ready);
+      if (i < restartCount) await stopBerth(target.run);
+    }
+    target.startAgain = [...restarts].sort((a, b) => a.banner - b.banner)[Math.floor(restarts.length / 2)];
     await new Promise((resolve) => setTimeout(resolve, 2000)); // settle
-    target.idle = memory(target.run);
+    target.idle = memory(target.run as Running);
     console.log(
-      `${target.name}: ready (fresh) ${ms(target.startFresh.banner)}, again ${ms(target.startAgain.banner)}; idle ${mb(target.idle.total)}`,
+      `${target.name}: ready (fresh) ${ms(target.startFresh.banner)}, again ${restarts.map((r) => ms(r.banner)).join(' ')}; idle ${mb(target.idle.total)}`,
     );
   }
   for (let round = 1; round <= rounds; round++) {
@@ -386,7 +411,7 @@ try {
     row(['  p50', ...targets.map((t) => `${of(t, 'p50')} ms`)]);
     row(['  p99', ...targets.map((t) => `${of(t, 'p99')} ms (${ratio(t, 'p99')}x)`)]);
   }
-  for (const app of ['names', 'todo-api', 'todo-mcp', 'todo-web', 'npm start']) {
+  for (const app of ROWS) {
     row([
       `RSS ${app} idle / after load`,
       ...targets.map((t) => `${mb(t.idle?.apps[app])} / ${mb(t.loaded?.apps[app])}`),
@@ -396,7 +421,8 @@ try {
   row(['whole npm start (RSS + server PSS)', ...targets.map((t) => `${mb(t.idle?.total)} / ${mb(t.loaded?.total)}`)]);
   row(['whole npm start (PSS)', ...targets.map((t) => `${mb(t.idle?.totalPss)} / ${mb(t.loaded?.totalPss)}`)]);
   console.log('(the PostgreSQL 15 column does not count its server, which runs outside npm start;');
-  console.log(' RSS + server PSS counts the pages the Node processes share once per process, PSS counts them once)');
+  console.log(' RSS + server PSS counts the pages the Node processes share once per process, PSS counts them once;');
+  console.log(' other: the shell npm runs the launcher in, and runuser when the server runs as another account)');
 } finally {
   for (const target of targets) {
     if (target.run) await stopBerth(target.run);
