@@ -49,10 +49,31 @@ const rounds = Number(values.rounds);
 const connections = Number(values.connections);
 const restartCount = Math.max(1, Number(values.restarts));
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const npmExecPath = process.env.npm_execpath;
 /** The npm that runs this bench (npm sets npm_execpath), else the one beside this Node. */
-const NPM_CLI = process.env.npm_execpath?.endsWith('.js')
-  ? process.env.npm_execpath
+const NPM_CLI = npmExecPath?.endsWith('.js')
+  ? npmExecPath
   : join(dirname(process.execPath), '../lib/node_modules/npm/bin/npm-cli.js');
+
+/**
+ * The process groups of the npm starts still running. Each has its own group, so the
+ * terminal's Ctrl-C reaches only this bench: it passes it on before exiting.
+ */
+const runningGroups = new Set<number>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const group of runningGroups) interruptGroup(group);
+    process.exit(130);
+  });
+}
+
+function interruptGroup(group: number): void {
+  try {
+    process.kill(-group, 'SIGINT');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // the group is already gone
+  }
+}
 
 /** Where --before puts scripts/ as it was (not under node_modules: Node strips no types there). */
 const BEFORE_DIR = join(ROOT, 'bench/.before');
@@ -103,7 +124,7 @@ async function startBerth(target: Target): Promise<Running> {
   const ports = { NAMES_PORT: 0, TODO_API_PORT: 0, TODO_MCP_PORT: 0, TODO_WEB_PORT: 0 };
   for (const key of Object.keys(ports) as (keyof typeof ports)[]) ports[key] = await freePort();
   const begun = performance.now();
-  const child = spawn(process.execPath, [NPM_CLI as string, 'start'], {
+  const child = spawn(process.execPath, [NPM_CLI, 'start'], {
     cwd: target.packageDir,
     detached: true, // its own process group, as a terminal gives it, for stopBerth's Ctrl-C
     env: {
@@ -116,6 +137,7 @@ async function startBerth(target: Target): Promise<Running> {
   });
   let output = '';
   child.stderr?.on('data', (chunk) => (output += chunk));
+  runningGroups.add(child.pid as number);
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const names = `http://127.0.0.1:${ports.NAMES_PORT}`;
   const todo = `http://127.0.0.1:${ports.TODO_API_PORT}`;
@@ -147,12 +169,9 @@ async function startBerth(target: Target): Promise<Running> {
 
 /** Ctrl-C: SIGINT to npm's whole process group, as a terminal sends it. */
 async function stopBerth(run: Running): Promise<void> {
-  try {
-    process.kill(-(run.child.pid as number), 'SIGINT');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error; // the group is already gone
-  }
+  interruptGroup(run.child.pid as number);
   await run.exited;
+  runningGroups.delete(run.child.pid as number);
 }
 
 /** Every process under `pid`, with its command line. */
@@ -192,8 +211,8 @@ function kb(pid: number, file: 'status' | 'smaps_rollup', field: string): number
 }
 
 interface Memory {
-  /** RSS of each process npm start runs but the server's (each app, the launcher, npm itself, the rest), MB. */
-  apps: Record<string, number>;
+  /** RSS by row (each app, the launcher, npm itself, the rest): every process npm start runs but the server's, MB. */
+  byRow: Record<string, number>;
   /** The local PostgreSQL server's processes, proportional set size (shared buffers counted once), MB. */
   database: number;
   /**
@@ -220,7 +239,7 @@ const ROW_OF: [RegExp, string][] = [
 const ROWS = [...ROW_OF.map(([, row]) => row), 'other'];
 
 function memory(run: Running): Memory {
-  const apps: Record<string, number> = {};
+  const byRow: Record<string, number> = {};
   let database = 0;
   let totalPss = 0;
   for (const { pid, cmd } of tree(run.child.pid as number)) {
@@ -231,10 +250,10 @@ function memory(run: Running): Memory {
       continue;
     }
     const row = ROW_OF.find(([pattern]) => pattern.test(cmd))?.[1] ?? 'other';
-    apps[row] = (apps[row] ?? 0) + kb(pid, 'status', 'VmRSS') / 1024;
+    byRow[row] = (byRow[row] ?? 0) + kb(pid, 'status', 'VmRSS') / 1024;
   }
-  const total = Object.values(apps).reduce((a, b) => a + b, 0) + database;
-  return { apps, database, total, totalPss };
+  const total = Object.values(byRow).reduce((a, b) => a + b, 0) + database;
+  return { byRow, database, total, totalPss };
 }
 
 async function json(url: string, body: unknown, token?: string) {
@@ -411,10 +430,10 @@ try {
     row(['  p50', ...targets.map((t) => `${of(t, 'p50')} ms`)]);
     row(['  p99', ...targets.map((t) => `${of(t, 'p99')} ms (${ratio(t, 'p99')}x)`)]);
   }
-  for (const app of ROWS) {
+  for (const name of ROWS) {
     row([
-      `RSS ${app} idle / after load`,
-      ...targets.map((t) => `${mb(t.idle?.apps[app])} / ${mb(t.loaded?.apps[app])}`),
+      `RSS ${name} idle / after load`,
+      ...targets.map((t) => `${mb(t.idle?.byRow[name])} / ${mb(t.loaded?.byRow[name])}`),
     ]);
   }
   row(['local PostgreSQL (PSS)', ...targets.map((t) => `${mb(t.idle?.database)} / ${mb(t.loaded?.database)}`)]);
