@@ -13,6 +13,11 @@ import { claimLocalDatabases, type LocalDatabases } from './local-run/databases.
 import { createLogView, logViewOptions } from './local-run/log-view.ts';
 import { busyPorts, readPorts } from './local-run/ports.ts';
 
+// What this process prints is for a person, best effort: its reader may go first (`npm start |
+// tee log`, which the same Ctrl-C stops; a closed terminal). A failed write must not end the
+// launcher before it has stopped the database server, which would be left running.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
 interface App {
   /** Short name used as the log prefix. */
   id: string;
@@ -112,8 +117,8 @@ if (busy.length > 0) {
   process.exit(1);
 }
 
-process.on('SIGINT', stopAll);
-process.on('SIGTERM', stopAll);
+// Ctrl-C, a kill, or the terminal closing (SIGHUP): the apps stop first, then the database server.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stopAll);
 
 let claim: ReturnType<typeof claimLocalDatabases>;
 try {
