@@ -290,7 +290,10 @@ async function load(target: Target, label: string, url: string, headers: Record<
   target.results.set(label, entry);
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+/** The middle one of `xs` by `key` (the upper middle of an even count). */
+const middleBy = <T>(xs: T[], key: (x: T) => number): T | undefined =>
+  [...xs].sort((a, b) => key(a) - key(b))[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => middleBy(xs, (x) => x) ?? Number.NaN;
 const ms = (x: number) => `${(x / 1000).toFixed(2)} s`;
 const mb = (x: number | undefined) => (x === undefined ? '-' : `${x.toFixed(0)} MB`);
 
@@ -362,10 +365,7 @@ try {
       }
     }
     for (const [mode, times] of Object.entries(banners)) {
-      const sorted = [...times].sort((a, b) => a - b);
-      console.log(
-        `first start, ${mode}: ${times.map(ms).join(' ')}; median ${ms(sorted[Math.floor(sorted.length / 2)] ?? 0)}`,
-      );
+      console.log(`first start, ${mode}: ${times.map(ms).join(' ')}; median ${ms(median(times))}`);
     }
   }
 
@@ -382,7 +382,7 @@ try {
       restarts.push(await target.run.ready);
       if (i < restartCount) await stopBerth(target.run);
     }
-    target.startAgain = [...restarts].sort((a, b) => a.banner - b.banner)[Math.floor(restarts.length / 2)];
+    target.startAgain = middleBy(restarts, (r) => r.banner);
     await new Promise((resolve) => setTimeout(resolve, 2000)); // settle
     target.idle = memory(target.run as Running);
     console.log(
