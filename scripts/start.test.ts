@@ -38,8 +38,9 @@ async function startBerth(env: Record<string, string>, node = process.execPath) 
     url: url.replace('localhost', '127.0.0.1'),
     child,
     output: () => output,
-    async stop() {
-      child.kill('SIGINT'); // Ctrl-C
+    /** Ctrl-C by default; SIGHUP is the terminal closing. */
+    async stop(signal: NodeJS.Signals = 'SIGINT') {
+      child.kill(signal);
       return exited;
     },
   };
@@ -248,25 +249,30 @@ test('a slow start says what it is doing, and a second npm start on the same dat
   }
 });
 
-test('Ctrl-C after the output reader has gone (npm start | tee, stopped by the same Ctrl-C) still stops the database server', async () => {
-  const dataDir = dataFolder();
-  const postmasterPid = join(dataDir, 'postgres', 'data', 'postmaster.pid');
-  try {
-    const berth = await startBerth({ ...(await freshPorts()), DATA_DIR: dataDir });
-    assert.ok(existsSync(postmasterPid), 'the local server is running');
-    berth.child.stdout.destroy(); // the reader is gone: every later write to stdout fails (EPIPE)
-    const code = await berth.stop();
-    assert.doesNotMatch(berth.output(), /EPIPE|Unhandled 'error' event/, 'no crash on the failed writes');
-    assert.equal(code, 0, berth.output());
-    assert.equal(existsSync(postmasterPid), false, 'the database server was stopped, not left running');
-  } finally {
-    if (existsSync(postmasterPid)) {
-      // Left running by a launcher that died: stop it here rather than leave it to the machine.
-      process.kill(Number(readFileSync(postmasterPid, 'utf8').split('\n')[0]), 'SIGQUIT');
+for (const [signal, when] of [
+  ['SIGINT', 'Ctrl-C after the output reader has gone (npm start | tee, stopped by the same Ctrl-C)'],
+  ['SIGHUP', 'the terminal closing (SIGHUP, its reader gone with it)'],
+] as const) {
+  test(`${when} still stops the database server`, async () => {
+    const dataDir = dataFolder();
+    const postmasterPid = join(dataDir, 'postgres', 'data', 'postmaster.pid');
+    try {
+      const berth = await startBerth({ ...(await freshPorts()), DATA_DIR: dataDir });
+      assert.ok(existsSync(postmasterPid), 'the local server is running');
+      berth.child.stdout.destroy(); // the reader is gone: every later write to stdout fails (EPIPE)
+      const code = await berth.stop(signal);
+      assert.doesNotMatch(berth.output(), /EPIPE|Unhandled 'error' event/, 'no crash on the failed writes');
+      assert.equal(code, 0, berth.output());
+      assert.equal(existsSync(postmasterPid), false, 'the database server was stopped, not left running');
+    } finally {
+      if (existsSync(postmasterPid)) {
+        // Left running by a launcher that died: stop it here rather than leave it to the machine.
+        process.kill(Number(readFileSync(postmasterPid, 'utf8').split('\n')[0]), 'SIGQUIT');
+      }
+      rmSync(dataDir, { recursive: true, force: true });
     }
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-});
+  });
+}
 
 /** `pid` and every process under it (Linux /proc): npm start, its apps, the database server and its backends. */
 function processTree(pid: number): number[] {
